@@ -1,0 +1,49 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+let counter = 0;
+
+/** A temp path next to `file` (same filesystem, so rename is atomic). */
+export function tempPathFor(file: string): string {
+  counter += 1;
+  return path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${counter}`);
+}
+
+/**
+ * Write a file so that readers see either the old content or the whole new
+ * content, never a half-written file: write to a temp file, fsync, rename.
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = tempPathFor(file);
+  try {
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Run `write(tmpPath)` (for writers that stream to a path themselves) and
+ * rename the result into place only when it finished without error.
+ */
+export async function withAtomicPath<T>(file: string, write: (tmp: string) => Promise<T> | T): Promise<T> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = tempPathFor(file);
+  try {
+    const out = await write(tmp);
+    fs.renameSync(tmp, file);
+    return out;
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}

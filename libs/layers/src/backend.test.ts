@@ -1,0 +1,79 @@
+import { initBackend, tf, type BackendName } from './backend';
+
+/** A tiny regression problem a dense net can learn in a few steps. */
+async function trainDense(): Promise<{ first: number; last: number }> {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [4], units: 16, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(0.05), loss: 'meanSquaredError' });
+  const xs = tf.tidy(() => tf.randomUniform([64, 4], -1, 1, 'float32', 3));
+  const ys = tf.tidy(() => xs.sum(1, true).mul(2).add(0.5));
+  const h = await model.fit(xs, ys, { epochs: 20, batchSize: 16, verbose: 0, shuffle: false });
+  const loss = h.history.loss as number[];
+  tf.dispose([xs, ys]);
+  model.optimizer.dispose(); // Adam's moment slots are not owned by the model
+  model.dispose();
+  return { first: loss[0], last: loss[loss.length - 1] };
+}
+
+describe('initBackend', () => {
+  it.each<BackendName>(['wasm', 'cpu'])('trains a small dense model on %s', async (name) => {
+    const info = await initBackend({ backend: name, log: null });
+    expect(info.backend).toBe(name);
+    expect(tf.getBackend()).toBe(name);
+    const before = tf.memory().numTensors;
+    const { first, last } = await trainDense();
+    expect(last).toBeLessThan(first * 0.2);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('auto picks the best backend that loads and says why the better ones did not', async () => {
+    const lines: string[] = [];
+    const info = await initBackend({ backend: 'auto', log: (l) => lines.push(l) });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`backend ${info.backend}`);
+    const nodeInstalled = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'].some((p) => {
+      try {
+        require.resolve(`${p}/package.json`);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (!nodeInstalled) {
+      // This project's machines: no libtensorflow, so wasm, with both reasons given.
+      expect(info.backend).toBe('wasm');
+      expect(info.skipped.map((s) => s.package)).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']);
+      expect(lines[0]).toMatch(/not used: tfjs-node-gpu not installed.*tfjs-node not installed/);
+    } else {
+      expect(['tensorflow', 'wasm']).toContain(info.backend);
+    }
+  });
+
+  it('reads TFJS_BACKEND and rejects unknown names', async () => {
+    process.env.TFJS_BACKEND = 'cpu';
+    try {
+      expect((await initBackend({ log: null })).backend).toBe('cpu');
+      process.env.TFJS_BACKEND = 'webgpu';
+      await expect(initBackend({ log: null })).rejects.toThrow(/expected one of auto\|tensorflow\|wasm\|cpu, received 'webgpu'/);
+    } finally {
+      delete process.env.TFJS_BACKEND;
+    }
+  });
+
+  it('fails clearly when a forced backend cannot load', async () => {
+    const nodeInstalled = (() => {
+      try {
+        require.resolve('@tensorflow/tfjs-node/package.json');
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    if (nodeInstalled) return;
+    await expect(initBackend({ backend: 'tensorflow', log: null })).rejects.toThrow(/no TensorFlow.js backend could be loaded for 'tensorflow'.*not installed/);
+  });
+});
