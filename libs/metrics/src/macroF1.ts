@@ -1,0 +1,12 @@
+import { pairwiseMean } from './pairwiseSum';
+import { perClassF1For } from './perClassF1';
+
+/**
+ * Macro-averaged F1 (the Ion Switching metric), identical to sklearn's
+ * `f1_score(y_true, y_pred, average="macro")`: unweighted mean of per-label F1 over every label
+ * that occurs in either array. A label only in `yPred` (or only in `yTrue`) scores 0 and still
+ * counts in the mean, as in sklearn.
+ */
+export function macroF1(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
+  return pairwiseMean(perClassF1For('macroF1', yTrue, yPred).f1);
+}
