@@ -1,0 +1,18 @@
+export type { Fold } from './fold';
+export { foldIds, foldsFromIds } from './fold';
+export type { Rng } from './rng';
+export { createRng } from './rng';
+export type { Labels } from './labels';
+export type { KFoldOptions } from './kFold';
+export { kFold } from './kFold';
+export type { StratifiedKFoldOptions } from './stratifiedKFold';
+export { stratifiedKFold } from './stratifiedKFold';
+export type { GroupKFoldOptions } from './groupKFold';
+export { groupKFold } from './groupKFold';
+export type { MultilabelStratifiedKFoldOptions } from './multilabelStratifiedKFold';
+export { multilabelStratifiedKFold } from './multilabelStratifiedKFold';
+export type { DrugAwareFoldsOptions } from './drugAwareFolds';
+export { drugAwareFolds } from './drugAwareFolds';
+export { numpyArgsort } from './numpyArgsort';
+export type { FitFoldArgs, FitFoldResult, FoldReport, OutOfFoldOptions, OutOfFoldResult } from './oofRunner';
+export { runOutOfFold } from './oofRunner';
