@@ -19,7 +19,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   try {
     const fd = fs.openSync(tmp, 'w');
     try {
-      fs.writeSync(fd, data);
+      fs.writeFileSync(fd, data); // loops until every byte is written, unlike writeSync
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
