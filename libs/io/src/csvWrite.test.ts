@@ -64,18 +64,17 @@ describe('writeCsv', () => {
     await expect(writeCsv(f, [{ name: 'a', values: [1], format: { fixed: -1 } }])).rejects.toThrow(/has format \{"fixed":-1\}/);
   });
 
-  it('writes 2,000,000 rows of %.4f times quickly', async () => {
+  // Speed is measured by libs/io/bench/csvRead.bench.ts, not asserted here (timed tests flake).
+  it('writes a full-size Ion Switching submission (2,000,000 rows, %.4f times) that reads back exactly', async () => {
     const n = 2_000_000;
     const time = new Float64Array(n).map((_, i) => (i + 1) / 10000 + 500);
     const ch = new Int32Array(n).map((_, i) => i % 11);
     const f = path.join(dir, 'big.csv');
-    const t0 = performance.now();
     await writeCsv(f, [
       { name: 'time', values: time, format: { fixed: 4 } },
       { name: 'open_channels', values: ch, format: 'int' },
     ]);
-    const secs = (performance.now() - t0) / 1000;
-    expect(secs).toBeLessThan(6); // ~1 s on a 2-core box; generous for loaded CI
+    expect(fs.readFileSync(f, 'utf8').slice(0, 39)).toBe('time,open_channels\n500.0001,0\n500.0002,1\n');
     const t = await readCsvColumns(f, { columns: { time: 'float64', open_channels: 'int32' } });
     expect(t.nRows).toBe(n);
     expect(t.columns.time[n - 1]).toBe(700);
