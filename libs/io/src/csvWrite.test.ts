@@ -74,7 +74,7 @@ describe('writeCsv', () => {
       { name: 'time', values: time, format: { fixed: 4 } },
       { name: 'open_channels', values: ch, format: 'int' },
     ]);
-    expect(fs.readFileSync(f, 'utf8').slice(0, 39)).toBe('time,open_channels\n500.0001,0\n500.0002,1\n');
+    expect(fs.readFileSync(f, 'utf8').slice(0, 41)).toBe('time,open_channels\n500.0001,0\n500.0002,1\n');
     const t = await readCsvColumns(f, { columns: { time: 'float64', open_channels: 'int32' } });
     expect(t.nRows).toBe(n);
     expect(t.columns.time[n - 1]).toBe(700);
