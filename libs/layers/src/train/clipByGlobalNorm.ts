@@ -1,0 +1,33 @@
+/**
+ * Gradient clipping by global norm, as tf.clip_by_global_norm (and Keras'
+ * `global_clipnorm`): every gradient is scaled by clipNorm / max(norm, clipNorm),
+ * where norm is the L2 norm of all gradients together, so the direction of the
+ * update is kept.
+ */
+import { tf } from '../backend';
+import { checkPositive } from './check';
+
+export interface ClippedGradients {
+  /** New tensors (the inputs are not disposed). */
+  grads: tf.NamedTensorMap;
+  /** The global norm before clipping. */
+  norm: number;
+}
+
+export function globalNorm(grads: tf.NamedTensorMap): tf.Scalar {
+  return tf.tidy(() => {
+    const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
+    return tf.sqrt(squares.length ? tf.addN(squares) : tf.scalar(0)) as tf.Scalar;
+  });
+}
+
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): ClippedGradients {
+  checkPositive('clipByGlobalNorm', 'clipNorm', clipNorm);
+  const normT = globalNorm(grads);
+  const norm = normT.dataSync()[0];
+  normT.dispose();
+  const scale = clipNorm / Math.max(norm, clipNorm);
+  const out: tf.NamedTensorMap = {};
+  for (const [name, g] of Object.entries(grads)) out[name] = scale === 1 ? tf.clone(g) : tf.tidy(() => tf.mul(g, scale));
+  return { grads: out, norm };
+}

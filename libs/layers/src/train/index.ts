@@ -1,0 +1,24 @@
+// Training machinery: optimizers, schedules, losses, batch sources, SWA, checkpoints, trainModel.
+export * from './rng';
+export * from './batchSource';
+export * from './learningRate';
+export { AdamW, adamW, type AdamWOptions } from './adamW';
+export { KerasAdam, KerasAdam as Adam, kerasAdam, type KerasAdamOptions } from './kerasAdam';
+export { Lookahead, lookahead, type LookaheadOptions } from './lookahead';
+export type { NamedTensor } from './optimizerSlots';
+export * from './swa';
+export * from './schedule';
+export * from './epochListSchedule';
+export * from './reduceLROnPlateau';
+export * from './cosineAnnealing';
+export * from './oneCycle';
+export * from './linearWarmup';
+export * from './scheduleFromConfig';
+export * from './loss';
+export * from './categoricalCrossentropy';
+export * from './binaryCrossentropy';
+export * from './klDivergence';
+export * from './withPenalty';
+export * from './clipByGlobalNorm';
+export { saveCheckpoint, loadCheckpoint, saveModelDir, type TensorSpec, type CheckpointFile } from './checkpoint';
+export * from './trainModel';

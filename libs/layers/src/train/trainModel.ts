@@ -1,0 +1,448 @@
+/**
+ * The training loop every solution uses.
+ *
+ * It takes a model *factory*, an optimizer *factory* and batch *sources*
+ * rather than built objects, so that a data-parallel mode (worker threads,
+ * each with its own backend, averaging gradients every step) can be added here
+ * later without touching the solutions: each worker would call the factories.
+ *
+ * One epoch: (schedule) -> for every batch: forward in training mode, loss (+
+ * the model's regulariser losses, as model.fit), gradients with
+ * tf.variableGrads; every `accumulateSteps` micro-batches the summed gradients
+ * are scaled by 1/count, clipped by global norm, and applied -> validation
+ * (loss weighted by batch size, metrics on the concatenated predictions) ->
+ * schedule.observe / SWA / best model / early stopping -> checkpoint ->
+ * log line -> onEpochEnd.
+ */
+import * as path from 'path';
+import { progressBar, type ProgressBar } from '@repro/io';
+import { tf } from '../backend';
+import type { NamedTensor } from './optimizerSlots';
+import { BatchSource, batchCount, disposeBatch, iterateBatches } from './batchSource';
+import { checkInt, checkNonNegative, checkOneOf, checkPositive, fail } from './check';
+import { loadCheckpoint, saveCheckpoint, saveModelDir } from './checkpoint';
+import { clipByGlobalNorm } from './clipByGlobalNorm';
+import { getLearningRate, setLearningRate } from './learningRate';
+import { LossFn } from './loss';
+import { SeededRng } from './rng';
+import { LrSchedule } from './schedule';
+import { SwaAverager, SwaOptions } from './swa';
+
+export interface TrainMetric {
+  name: string;
+  /** Computed once per epoch on the whole validation set (predictions concatenated). */
+  fn: (yTrue: tf.Tensor, yPred: tf.Tensor) => number;
+  /** Whether larger is better, for early stopping / best model on this metric. @default 'max' */
+  mode?: 'min' | 'max';
+}
+
+export interface EarlyStoppingOptions {
+  /** Epochs without improvement before stopping (Keras: stop when wait >= patience). */
+  patience: number;
+  /** Smallest change that counts as an improvement. @default 0 */
+  minDelta?: number;
+  /** 'valLoss', 'loss' or a metric name. @default 'valLoss' */
+  monitor?: string;
+  /** @default 'min' for 'loss'/'valLoss', the metric's mode otherwise */
+  mode?: 'min' | 'max';
+}
+
+export interface TrainSwaOptions extends SwaOptions {
+  /**
+   * Batches for the BatchNormalization refresh after the averaged weights are swapped in
+   * (ignored when the model has no BatchNormalization).
+   * @default trainBatches (epoch 0's order)
+   */
+  bnBatches?: BatchSource;
+}
+
+export interface EpochRecord {
+  /** 0-based. */
+  epoch: number;
+  /** Learning rate at the end of the epoch. */
+  lr: number;
+  /** Mean training loss (batches weighted by size; includes regulariser losses). */
+  loss: number;
+  /** Validation loss (batches weighted by size), when validBatches is given. */
+  valLoss?: number;
+  /** Validation metrics. */
+  metrics: Record<string, number>;
+  seconds: number;
+}
+
+export interface EpochContext {
+  model: tf.LayersModel;
+  optimizer: tf.Optimizer;
+  /** The run's seeded generator (its state is checkpointed). */
+  rng: SeededRng;
+  history: readonly EpochRecord[];
+}
+
+export interface TrainModelOptions {
+  /** Builds the model (seed its initializers for determinism). Called once per run. */
+  createModel: () => tf.LayersModel;
+  loss: LossFn;
+  /** Builds the optimizer (AdamW, KerasAdam, Lookahead, tf.train.*). Disposed when training ends. */
+  optimizer: () => tf.Optimizer;
+  /** Learning-rate schedule, applied per epoch or per optimizer step (its `unit`). @default none (the optimizer's own lr) */
+  schedule?: LrSchedule;
+  trainBatches: BatchSource;
+  validBatches?: BatchSource;
+  epochs: number;
+  /** Seeds the run's RNG (shuffling is the batch source's, seeded separately). */
+  seed: number;
+  /** Clip the gradients by global norm (after accumulation). @default none */
+  clipNorm?: number;
+  /** Micro-batches per optimizer step; gradients are summed, then divided by the count. @default 1 */
+  accumulateSteps?: number;
+  earlyStopping?: EarlyStoppingOptions;
+  /**
+   * Return the weights of the best epoch (by earlyStopping.monitor, else valLoss) instead of
+   * the last ones. Needs validBatches (or a monitor on 'loss'). Ignored with SWA.
+   * @default true when validBatches is given
+   */
+  restoreBest?: boolean;
+  /** Save best model + last state here every epoch; a re-run with the same dir resumes. @default none */
+  checkpointDir?: string;
+  swa?: TrainSwaOptions;
+  /** Called after the epoch's checkpoint is written; return 'stop' to end training. */
+  onEpochEnd?: (record: EpochRecord, ctx: EpochContext) => void | 'stop' | Promise<void | 'stop'>;
+  /** One line per epoch; null for silence. @default a function writing to stderr */
+  log?: ((line: string) => void) | null;
+  /** Progress bar over batches on stderr, drawn only when stderr is a TTY. @default true */
+  progress?: boolean;
+  metrics?: TrainMetric[];
+}
+
+export interface TrainResult {
+  /** The trained model: SWA weights with `swa`, else the best epoch's (see restoreBest), else the last. */
+  model: tf.LayersModel;
+  history: EpochRecord[];
+  /** Epoch whose weights were returned (-1 for SWA). */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  /** Optimizer steps taken over the whole run (resumed runs included). */
+  steps: number;
+}
+
+/** Everything in state.json besides tensors. */
+interface TrainState {
+  epoch: number; // last completed epoch
+  steps: number;
+  history: EpochRecord[];
+  rng: number;
+  schedule?: { kind: string; config: Record<string, unknown>; state?: Record<string, unknown> };
+  optimizer: { className: string };
+  best: { value: number | null; epoch: number };
+  early: { best: number | null; wait: number; stopped: boolean };
+  swaCount: number;
+}
+
+const W = 'trainModel';
+
+function monitorMode(monitor: string, metrics: TrainMetric[], mode?: 'min' | 'max'): 'min' | 'max' {
+  if (mode) return checkOneOf(W, 'earlyStopping.mode', mode, ['min', 'max'] as const);
+  if (monitor === 'loss' || monitor === 'valLoss') return 'min';
+  const m = metrics.find((x) => x.name === monitor);
+  if (!m) fail(W, 'earlyStopping.monitor', `'loss', 'valLoss' or a metric name (${metrics.map((x) => `'${x.name}'`).join(', ') || 'no metrics given'})`, monitor);
+  return m.mode ?? 'max';
+}
+
+function fmt(v: number): string {
+  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(5) : v.toExponential(4);
+}
+
+export async function trainModel(options: TrainModelOptions): Promise<TrainResult> {
+  // ---- options -------------------------------------------------------------------------
+  if (typeof options.createModel !== 'function') fail(W, 'createModel', 'a function returning a tf.LayersModel', options.createModel);
+  if (typeof options.optimizer !== 'function') fail(W, 'optimizer', 'a function returning a tf.Optimizer', options.optimizer);
+  if (typeof options.loss !== 'function') fail(W, 'loss', 'a function (yTrue, yPred) => scalar', options.loss);
+  const epochs = checkInt(W, 'epochs', options.epochs, 1);
+  const seed = checkInt(W, 'seed', options.seed, 0);
+  const accumulateSteps = checkInt(W, 'accumulateSteps', options.accumulateSteps ?? 1, 1);
+  const clipNorm = options.clipNorm === undefined ? undefined : checkPositive(W, 'clipNorm', options.clipNorm);
+  const metrics = options.metrics ?? [];
+  const names = new Set<string>();
+  for (const m of metrics) {
+    if (typeof m?.fn !== 'function' || typeof m.name !== 'string') fail(W, 'metrics[]', '{name, fn(yTrue, yPred) => number}', m);
+    if (m.name === 'loss' || m.name === 'valLoss' || names.has(m.name)) fail(W, 'metrics[].name', "a unique name other than 'loss'/'valLoss'", m.name);
+    names.add(m.name);
+  }
+  if (metrics.length && !options.validBatches) fail(W, 'validBatches', 'a batch source (metrics are computed on validation data)', undefined);
+  const es = options.earlyStopping;
+  const esMonitor = es?.monitor ?? 'valLoss';
+  if (es) {
+    checkInt(W, 'earlyStopping.patience', es.patience, 0);
+    checkNonNegative(W, 'earlyStopping.minDelta', es.minDelta ?? 0);
+    if (esMonitor !== 'loss' && !options.validBatches) fail(W, 'validBatches', `a batch source (earlyStopping monitors '${esMonitor}')`, undefined);
+  }
+  const bestMonitor = es ? esMonitor : 'valLoss';
+  const bestSign = monitorMode(bestMonitor, metrics, es?.mode) === 'min' ? 1 : -1;
+  const restoreBest = options.swa ? false : (options.restoreBest ?? Boolean(options.validBatches));
+  if (restoreBest && bestMonitor !== 'loss' && !options.validBatches) fail(W, 'restoreBest', `false without validBatches (monitor '${bestMonitor}')`, true);
+  const log = options.log === undefined ? (l: string) => process.stderr.write(l + '\n') : options.log;
+  const schedule = options.schedule;
+  const lastDir = options.checkpointDir ? path.join(options.checkpointDir, 'last') : undefined;
+  const bestDir = options.checkpointDir ? path.join(options.checkpointDir, 'best') : undefined;
+
+  // ---- build ---------------------------------------------------------------------------
+  const model = options.createModel();
+  if (!(model instanceof tf.LayersModel)) fail(W, 'createModel()', 'a tf.LayersModel', model);
+  let optimizer: tf.Optimizer | undefined;
+  const swa = options.swa ? new SwaAverager(options.swa) : undefined;
+  let bestWeights: tf.Tensor[] | undefined;
+  let ok = false;
+  try {
+    optimizer = options.optimizer();
+    if (!(optimizer instanceof tf.Optimizer)) fail(W, 'optimizer()', 'a tf.Optimizer', optimizer);
+    const opt = optimizer;
+    const rng = new SeededRng(seed);
+    let st: TrainState = {
+      epoch: -1,
+      steps: 0,
+      history: [],
+      rng: rng.getState(),
+      optimizer: { className: opt.getClassName() },
+      best: { value: null, epoch: -1 },
+      early: { best: null, wait: 0, stopped: false },
+      swaCount: 0,
+    };
+
+    // ---- resume --------------------------------------------------------------------------
+    if (lastDir) {
+      const ckpt = loadCheckpoint<TrainState>(lastDir);
+      if (ckpt) {
+        const all = Object.values(ckpt.tensors).flat();
+        try {
+          if (ckpt.state.optimizer.className !== opt.getClassName()) {
+            fail(W, `checkpointDir (${lastDir})`, `a checkpoint of a ${opt.getClassName()} run`, ckpt.state.optimizer.className);
+          }
+          try {
+            model.setWeights(ckpt.tensors.model.map((t) => t.tensor));
+          } catch (err) {
+            throw new Error(`${W}: checkpointDir (${lastDir}): saved weights do not fit createModel()'s model: ${(err as Error).message}`);
+          }
+          await opt.setWeights(ckpt.tensors.optimizer);
+          if (ckpt.tensors.best?.length) bestWeights = ckpt.tensors.best.map((t) => tf.keep(tf.clone(t.tensor)));
+          if (swa && ckpt.tensors.swa?.length) swa.setState(ckpt.state.swaCount, ckpt.tensors.swa.map((t) => t.tensor));
+        } finally {
+          tf.dispose(all.map((t) => t.tensor));
+        }
+        st = ckpt.state;
+        rng.setState(st.rng);
+        if (schedule && st.schedule?.state) schedule.setState?.(st.schedule.state);
+        // Epoch-unit schedules set the lr at epoch start; step schedules before each step;
+        // a stateful schedule (plateau) restores its lr through setState above.
+        log?.(`[train] resuming from ${lastDir} after epoch ${st.epoch + 1}/${epochs}`);
+      }
+    }
+
+    const trainableVars = () => model.trainableWeights.map((w) => w.read() as tf.Variable);
+
+    // ---- one optimizer step from accumulated gradients --------------------------------------
+    const applyStep = (acc: tf.NamedTensorMap, count: number) => {
+      let grads = acc;
+      if (count > 1) {
+        grads = {};
+        for (const [k, g] of Object.entries(acc)) grads[k] = tf.tidy(() => tf.div(g, count));
+        tf.dispose(Object.values(acc));
+      }
+      if (clipNorm !== undefined) {
+        const clipped = clipByGlobalNorm(grads, clipNorm).grads;
+        tf.dispose(Object.values(grads));
+        grads = clipped;
+      }
+      opt.applyGradients(grads);
+      tf.dispose(Object.values(grads));
+      st.steps += 1;
+      if (swa?.shouldAverageAtStep(st.steps)) swa.update(model);
+    };
+
+    // ---- epochs --------------------------------------------------------------------------
+    for (let epoch = st.epoch + 1; epoch < epochs && !st.early.stopped; epoch++) {
+      const t0 = Date.now();
+      if (schedule?.unit === 'epoch') setLearningRate(opt, schedule(epoch));
+      const nTrain = batchCount(options.trainBatches, epoch);
+      const bar: ProgressBar | undefined =
+        options.progress !== false && process.stderr.isTTY && nTrain ? progressBar(`epoch ${epoch + 1}/${epochs}`, nTrain) : undefined;
+      let lossSum = 0;
+      let rows = 0;
+      let acc: tf.NamedTensorMap | undefined;
+      let micro = 0;
+      let batchIndex = 0;
+      try {
+        for await (const b of iterateBatches(options.trainBatches, epoch)) {
+          batchIndex += 1;
+          try {
+            if (micro === 0 && schedule?.unit === 'step') setLearningRate(opt, schedule(st.steps));
+            const n = b.y.shape[0] ?? 1;
+            const { value, grads } = tf.variableGrads(() => {
+              const pred = model.apply(b.x, { training: true }) as tf.Tensor;
+              let l: tf.Tensor = options.loss(b.y, pred);
+              for (const r of model.calculateLosses()) l = tf.add(l, r);
+              return l as tf.Scalar;
+            }, trainableVars());
+            const lv = value.dataSync()[0];
+            value.dispose();
+            if (!Number.isFinite(lv)) {
+              tf.dispose(Object.values(grads));
+              throw new Error(`${W}: loss became ${lv} at epoch ${epoch + 1}, batch ${batchIndex} (lower the learning rate or set clipNorm)`);
+            }
+            lossSum += lv * n;
+            rows += n;
+            if (!acc) acc = grads;
+            else {
+              const prev: tf.NamedTensorMap = acc;
+              const sum: tf.NamedTensorMap = {};
+              for (const k of Object.keys(prev)) sum[k] = tf.add(prev[k], grads[k]);
+              tf.dispose([...Object.values(prev), ...Object.values(grads)]);
+              acc = sum;
+            }
+            micro += 1;
+            if (micro === accumulateSteps) {
+              const g = acc;
+              acc = undefined;
+              applyStep(g, micro);
+              micro = 0;
+            }
+          } finally {
+            disposeBatch(b);
+          }
+          bar?.increment();
+        }
+        // An incomplete last group is still applied, scaled by its own size.
+        if (acc) {
+          const g = acc;
+          acc = undefined;
+          applyStep(g, micro);
+          micro = 0;
+        }
+      } finally {
+        if (acc) tf.dispose(Object.values(acc));
+        bar?.stop();
+      }
+      if (rows === 0) fail(W, 'trainBatches', `at least one batch in epoch ${epoch + 1}`, 0);
+
+      // ---- validation ----------------------------------------------------------------------
+      const record: EpochRecord = { epoch, lr: getLearningRate(opt), loss: lossSum / rows, metrics: {}, seconds: 0 };
+      if (options.validBatches) {
+        let vSum = 0;
+        let vRows = 0;
+        const ys: tf.Tensor[] = [];
+        const ps: tf.Tensor[] = [];
+        try {
+          for await (const b of iterateBatches(options.validBatches, epoch)) {
+            try {
+              const n = b.y.shape[0] ?? 1;
+              const pred = tf.tidy(() => model.apply(b.x, { training: false }) as tf.Tensor);
+              const l = tf.tidy(() => options.loss(b.y, pred));
+              vSum += l.dataSync()[0] * n;
+              vRows += n;
+              l.dispose();
+              if (metrics.length) {
+                ys.push(tf.clone(b.y));
+                ps.push(pred);
+              } else pred.dispose();
+            } finally {
+              disposeBatch(b);
+            }
+          }
+          if (vRows === 0) fail(W, 'validBatches', `at least one batch in epoch ${epoch + 1}`, 0);
+          record.valLoss = vSum / vRows;
+          if (metrics.length) {
+            const yAll = ys.length === 1 ? ys[0] : tf.concat(ys, 0);
+            const pAll = ps.length === 1 ? ps[0] : tf.concat(ps, 0);
+            try {
+              for (const m of metrics) record.metrics[m.name] = m.fn(yAll, pAll);
+            } finally {
+              if (ys.length > 1) tf.dispose([yAll, pAll]);
+            }
+          }
+        } finally {
+          tf.dispose([...ys, ...ps]);
+        }
+      }
+      const logs: Record<string, number | undefined> = { loss: record.loss, valLoss: record.valLoss, ...record.metrics };
+
+      // ---- end-of-epoch bookkeeping ------------------------------------------------------------
+      schedule?.observe?.(epoch, logs);
+      if (swa?.shouldAverageAtEpochEnd(epoch)) swa.update(model);
+
+      const bestValue = logs[bestMonitor];
+      if (restoreBest || bestDir) {
+        if (typeof bestValue === 'number' && (st.best.value === null || bestSign * (bestValue - st.best.value) < 0)) {
+          st.best = { value: bestValue, epoch };
+          if (restoreBest) {
+            tf.dispose(bestWeights ?? []);
+            bestWeights = model.getWeights().map((w) => tf.keep(tf.clone(w)));
+          }
+          if (bestDir) await saveModelDir(model, bestDir);
+        }
+      }
+      if (es) {
+        const cur = logs[esMonitor];
+        if (typeof cur !== 'number') fail(W, 'earlyStopping.monitor', `a value logged every epoch (${Object.keys(logs).join(', ')})`, esMonitor);
+        const minDelta = es.minDelta ?? 0;
+        // Keras EarlyStopping's arithmetic: np.less(current + min_delta, best) (min mode).
+        const better = bestSign === 1 ? cur + minDelta < (st.early.best ?? Infinity) : cur - minDelta > (st.early.best ?? -Infinity);
+        if (st.early.best === null || better) {
+          st.early.best = cur;
+          st.early.wait = 0;
+        } else {
+          st.early.wait += 1;
+          if (st.early.wait >= es.patience) st.early.stopped = true;
+        }
+      }
+
+      record.seconds = (Date.now() - t0) / 1000;
+      st.history.push(record);
+      st.epoch = epoch;
+      st.rng = rng.getState();
+      st.swaCount = swa?.count ?? 0;
+      if (schedule) st.schedule = { kind: schedule.kind, config: { ...schedule.config }, state: schedule.getState?.() };
+
+      if (lastDir) {
+        const groups: Record<string, NamedTensor[]> = {
+          model: model.getWeights().map((t, i) => ({ name: `model/${i}`, tensor: t })),
+          optimizer: await opt.getWeights(),
+        };
+        if (bestWeights) groups.best = bestWeights.map((t, i) => ({ name: `best/${i}`, tensor: t }));
+        if (swa && swa.count > 0) groups.swa = swa.getState().averages;
+        await saveCheckpoint(lastDir, String(epoch).padStart(4, '0'), st, groups);
+        // getWeights() creates a fresh iterations scalar each call; the slots are variables it keeps.
+        tf.dispose(groups.optimizer.filter((w) => !(w.tensor instanceof tf.Variable)).map((w) => w.tensor));
+      }
+
+      const parts = [`epoch ${epoch + 1}/${epochs}`, `lr ${record.lr.toExponential(3)}`, `loss ${fmt(record.loss)}`];
+      if (record.valLoss !== undefined) parts.push(`val_loss ${fmt(record.valLoss)}`);
+      for (const [k, v] of Object.entries(record.metrics)) parts.push(`${k} ${fmt(v)}`);
+      parts.push(`${record.seconds.toFixed(1)}s`);
+      if (st.early.stopped) parts.push(`(early stop: no ${esMonitor} improvement for ${es?.patience} epochs)`);
+      log?.(parts.join('  '));
+
+      if (options.onEpochEnd) {
+        const r = await options.onEpochEnd(record, { model, optimizer: opt, rng, history: st.history });
+        if (r === 'stop') break;
+      }
+    }
+
+    // ---- final weights ---------------------------------------------------------------------
+    let bestEpoch = st.history.length ? st.history[st.history.length - 1].epoch : -1;
+    if (swa && swa.count > 0) {
+      swa.apply(model);
+      const used = await swa.updateBatchNorm(model, options.swa?.bnBatches ?? options.trainBatches, 0);
+      log?.(`[train] SWA: averaged ${swa.count} snapshots${used ? `, BatchNormalization refreshed over ${used} batches` : ''}`);
+      bestEpoch = -1;
+    } else if (restoreBest && bestWeights) {
+      model.setWeights(bestWeights);
+      bestEpoch = st.best.epoch;
+    }
+    ok = true;
+    return { model, history: st.history, bestEpoch, stoppedEarly: st.early.stopped, steps: st.steps };
+  } finally {
+    tf.dispose(bestWeights ?? []);
+    swa?.dispose();
+    optimizer?.dispose();
+    if (!ok) model.dispose();
+  }
+}
