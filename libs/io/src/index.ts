@@ -10,3 +10,6 @@ export * from './modelDirHandler';
 export * from './runDir';
 export * from './danfo';
 export * from './cliArgs';
+export * from './kaggle/hmsFiles';
+export * from './kaggle/moaFiles';
+export * from './kaggle/ionSwitchingFiles';

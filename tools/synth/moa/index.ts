@@ -1,0 +1,17 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { MOA_FILES } from '@repro/io';
+import type { SynthGenerator } from '../types';
+import { COMPETITION, generateMoa } from './generate';
+
+export { generateMoa, MOA_TRUTH_FILES, type MoaTruth } from './generate';
+export { planMoaLayout, MOA_SCALES, MIN_LARGE_DRUG_ROWS, type MoaLayout } from './layout';
+
+export const generator: SynthGenerator = {
+  competition: COMPETITION,
+  realFilesPresent(dir: string): boolean {
+    if (fs.existsSync(path.join(dir, 'truth.json'))) return false;
+    return Object.values(MOA_FILES).every((f) => fs.existsSync(path.join(dir, f)));
+  },
+  generate: (options) => generateMoa(options),
+};
