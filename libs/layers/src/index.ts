@@ -1,2 +1,3 @@
 export * from './backend';
 export * from './train';
+export * from './blocks';
