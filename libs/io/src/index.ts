@@ -13,3 +13,4 @@ export * from './cliArgs';
 export * from './kaggle/hmsFiles';
 export * from './kaggle/moaFiles';
 export * from './kaggle/ionSwitchingFiles';
+export * from './plot';
