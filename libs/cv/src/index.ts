@@ -16,3 +16,4 @@ export { drugAwareFolds } from './drugAwareFolds';
 export { numpyArgsort } from './numpyArgsort';
 export type { FitFoldArgs, FitFoldResult, FoldReport, OutOfFoldOptions, OutOfFoldResult } from './oofRunner';
 export { runOutOfFold } from './oofRunner';
+export * from './blendWeights';
