@@ -1,3 +1,10 @@
-// @repro/features: RankGauss, PCA, clustering, row statistics, lag features
-// and forest probabilities land with the numerics issue (#3).
-export {};
+export * from './matrix';
+export * from './quantileTransformer';
+export * from './pca';
+export * from './kmeans';
+export * from './varianceThreshold';
+export * from './rowStatistics';
+export * from './lagFeatures';
+export * from './reduceMemUsage';
+// forest exports
+export * from './forest';
