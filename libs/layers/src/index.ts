@@ -1,3 +1,4 @@
 export * from './backend';
+export * from './conv';
 export * from './train';
 export * from './blocks';

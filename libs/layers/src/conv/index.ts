@@ -1,0 +1,54 @@
+/**
+ * Convolution ops and layers that train on every backend (wasm and cpu
+ * included, dilation > 1 included). Named exports only, to keep the package
+ * namespace free of helper names.
+ */
+export {
+  autoUsesStock,
+  CONV_IMPLS,
+  CUSTOM_PREFERRED_BACKENDS,
+  type Conv1DPadding,
+  type Conv2DPadding,
+  type ConvImpl,
+} from './conv_util';
+export { conv1dOp, CONV1D_PADDINGS, type Conv1dOpOptions } from './conv1d_op';
+export {
+  conv2dBackpropFilterCustom,
+  conv2dBackpropInputCustom,
+  conv2dOp,
+  CONV2D_PADDINGS,
+  FUSED_CONV_ACTIVATIONS,
+  pendingBackwardAliases,
+  usesStockConv2dGrad,
+  type Conv2dOpOptions,
+  type ConvGeometry,
+  type FusedConvActivation,
+} from './conv2d_op';
+export {
+  depthwiseBackpropFilterCustom,
+  depthwiseBackpropInputCustom,
+  depthwiseConv2dOp,
+  usesStockDepthwiseGrad,
+  type DepthwiseConv2dOpOptions,
+} from './depthwise_conv2d_op';
+export { type ActivationIdentifier, type InitializerIdentifier, type InitializerSpec } from './layer_util';
+export {
+  Conv1D,
+  conv1d,
+  CONV1D_DEFAULT_DILATION_RATE,
+  CONV1D_DEFAULT_PADDING,
+  CONV_DEFAULT_ACTIVATION,
+  CONV_DEFAULT_BIAS_INITIALIZER,
+  CONV_DEFAULT_IMPL,
+  CONV_DEFAULT_KERNEL_INITIALIZER,
+  CONV_DEFAULT_USE_BIAS,
+  type Conv1DLayerArgs,
+} from './conv1d_layer';
+export { Conv2D, conv2d, CONV2D_DEFAULT_DILATION_RATE, CONV2D_DEFAULT_PADDING, CONV2D_DEFAULT_STRIDES, type Conv2DLayerArgs } from './conv2d_layer';
+export {
+  DepthwiseConv2D,
+  depthwiseConv2d,
+  DEPTHWISE_DEFAULT_DEPTH_MULTIPLIER,
+  type DepthwiseConv2DLayerArgs,
+} from './depthwise_conv2d_layer';
+export { cloneSharesBuffersOnWasm, shareCloneBuffersOnWasm } from './wasm_clone';
