@@ -1,5 +1,5 @@
-import { HistRandomForestClassifier, type HistForestJSON, type HistForestOptions } from './hist-forest';
-import { MlRandomForestClassifier, type MlForestJSON, type MlForestOptions } from './ml-adapter';
+import { HistRandomForestClassifier, type HistForestJSON, type HistForestOptions } from './histForest';
+import { MlRandomForestClassifier, type MlForestJSON, type MlForestOptions } from './mlAdapter';
 import type { ForestClassifier, ForestKind } from './types';
 
 export type CreateForestOptions =

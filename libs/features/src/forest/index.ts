@@ -15,6 +15,6 @@ export {
   type HistForestOptions,
   type ResolvedHistForestOptions,
   type TrainTimings,
-} from './hist-forest';
-export { MlRandomForestClassifier, type MlForestJSON, type MlForestOptions } from './ml-adapter';
+} from './histForest';
+export { MlRandomForestClassifier, type MlForestJSON, type MlForestOptions } from './mlAdapter';
 export { createForest, forestFromJSON, type CreateForestOptions } from './create';

@@ -1,8 +1,8 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { HistRandomForestClassifier } from './hist-forest';
+import { HistRandomForestClassifier } from './histForest';
 import { makeNonlinearClassification } from './synthetic';
-import { growTreesParallel } from './worker-pool';
+import { growTreesParallel } from './workerPool';
 
 describe('worker threads', () => {
   const { X, y } = makeNonlinearClassification(3000, 8, 11);
@@ -37,7 +37,7 @@ describe('worker threads', () => {
   test('under tsx (how the pipeline runs), nJobs = 2 matches nJobs = 1', () => {
     const root = path.resolve(__dirname, '../../../..');
     const tsxCli = require.resolve('tsx/cli');
-    const out = execFileSync(process.execPath, [tsxCli, path.join(__dirname, 'fixtures-njobs.ts')], {
+    const out = execFileSync(process.execPath, [tsxCli, path.join(__dirname, 'fixturesNjobs.ts')], {
       cwd: root,
       encoding: 'utf8',
       timeout: 60_000,

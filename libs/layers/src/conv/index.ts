@@ -10,8 +10,8 @@ export {
   type Conv1DPadding,
   type Conv2DPadding,
   type ConvImpl,
-} from './conv_util';
-export { conv1dOp, CONV1D_PADDINGS, type Conv1dOpOptions } from './conv1d_op';
+} from './convUtil';
+export { conv1dOp, CONV1D_PADDINGS, type Conv1dOpOptions } from './conv1dOp';
 export {
   conv2dBackpropFilterCustom,
   conv2dBackpropInputCustom,
@@ -23,15 +23,15 @@ export {
   type Conv2dOpOptions,
   type ConvGeometry,
   type FusedConvActivation,
-} from './conv2d_op';
+} from './conv2dOp';
 export {
   depthwiseBackpropFilterCustom,
   depthwiseBackpropInputCustom,
   depthwiseConv2dOp,
   usesStockDepthwiseGrad,
   type DepthwiseConv2dOpOptions,
-} from './depthwise_conv2d_op';
-export { type ActivationIdentifier, type InitializerIdentifier, type InitializerSpec } from './layer_util';
+} from './depthwiseConv2dOp';
+export { type ActivationIdentifier, type InitializerIdentifier, type InitializerSpec } from './layerUtil';
 export {
   Conv1D,
   conv1d,
@@ -43,12 +43,12 @@ export {
   CONV_DEFAULT_KERNEL_INITIALIZER,
   CONV_DEFAULT_USE_BIAS,
   type Conv1DLayerArgs,
-} from './conv1d_layer';
-export { Conv2D, conv2d, CONV2D_DEFAULT_DILATION_RATE, CONV2D_DEFAULT_PADDING, CONV2D_DEFAULT_STRIDES, type Conv2DLayerArgs } from './conv2d_layer';
+} from './conv1dLayer';
+export { Conv2D, conv2d, CONV2D_DEFAULT_DILATION_RATE, CONV2D_DEFAULT_PADDING, CONV2D_DEFAULT_STRIDES, type Conv2DLayerArgs } from './conv2dLayer';
 export {
   DepthwiseConv2D,
   depthwiseConv2d,
   DEPTHWISE_DEFAULT_DEPTH_MULTIPLIER,
   type DepthwiseConv2DLayerArgs,
-} from './depthwise_conv2d_layer';
-export { cloneSharesBuffersOnWasm, shareCloneBuffersOnWasm } from './wasm_clone';
+} from './depthwiseConv2dLayer';
+export { cloneSharesBuffersOnWasm, shareCloneBuffersOnWasm } from './wasmClone';

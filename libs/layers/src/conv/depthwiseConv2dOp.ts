@@ -25,8 +25,8 @@ import {
   DEPTHWISE_GRAD_KERNELS,
   insertZeros,
   Pads,
-} from './conv_util';
-import { ConvGeometry, CONV2D_PADDINGS, explicitPadding } from './conv2d_op';
+} from './convUtil';
+import { ConvGeometry, CONV2D_PADDINGS, explicitPadding } from './conv2dOp';
 
 function depthwiseForward(x: tf.Tensor4D, w: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
   return tf.depthwiseConv2d(x, w, g.strides, explicitPadding(g.pads), 'NHWC', g.dilations);

@@ -1,7 +1,7 @@
 import { initBackend, tf } from '../backend';
-import { Conv1D, conv1d } from './conv1d_layer';
-import { Conv2D, conv2d } from './conv2d_layer';
-import { DepthwiseConv2D, depthwiseConv2d } from './depthwise_conv2d_layer';
+import { Conv1D, conv1d } from './conv1dLayer';
+import { Conv2D, conv2d } from './conv2dLayer';
+import { DepthwiseConv2D, depthwiseConv2d } from './depthwiseConv2dLayer';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
 

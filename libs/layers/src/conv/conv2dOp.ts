@@ -42,7 +42,7 @@ import {
   ConvImpl,
   insertZeros,
   Pads,
-} from './conv_util';
+} from './convUtil';
 
 type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];
 

@@ -1,8 +1,8 @@
 /**
  * Script for the worker test: trains the same forest with nJobs = 1 and
- * nJobs = 2 under `tsx` and prints a JSON summary. Run: npx tsx fixtures-njobs.ts
+ * nJobs = 2 under `tsx` and prints a JSON summary. Run: npx tsx fixturesNjobs.ts
  */
-import { HistRandomForestClassifier } from './hist-forest';
+import { HistRandomForestClassifier } from './histForest';
 import { makeNonlinearClassification } from './synthetic';
 
 async function main(): Promise<void> {

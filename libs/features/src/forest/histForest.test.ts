@@ -1,5 +1,5 @@
-import { HistRandomForestClassifier } from './hist-forest';
-import { MlRandomForestClassifier } from './ml-adapter';
+import { HistRandomForestClassifier } from './histForest';
+import { MlRandomForestClassifier } from './mlAdapter';
 import { createForest, forestFromJSON } from './create';
 import { accuracy, makeNonlinearClassification, sliceRows } from './synthetic';
 import type { FeatureMatrix } from './types';

@@ -1,11 +1,11 @@
 /**
  * 1-D convolution (NWC) with dilation and 'same' | 'valid' | 'causal' padding
  * whose gradients run on every backend. It is the 2-D op on [B, 1, T, C]; see
- * conv2d_op.ts for the gradient formulation and why.
+ * conv2dOp.ts for the gradient formulation and why.
  */
 import { tf } from '../backend';
-import { axisOutSize, axisPads, checkInt, checkOneOf, checkRank, CONV_IMPLS, Conv1DPadding, ConvImpl } from './conv_util';
-import { checkBias, conv2dExplicit, FUSED_CONV_ACTIVATIONS, FusedConvActivation } from './conv2d_op';
+import { axisOutSize, axisPads, checkInt, checkOneOf, checkRank, CONV_IMPLS, Conv1DPadding, ConvImpl } from './convUtil';
+import { checkBias, conv2dExplicit, FUSED_CONV_ACTIVATIONS, FusedConvActivation } from './conv2dOp';
 
 /** Options of {@link conv1dOp}. */
 export interface Conv1dOpOptions {

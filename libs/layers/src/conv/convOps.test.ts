@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { initBackend, tf } from '../backend';
-import { autoUsesStock, backendHasKernels, ConvImpl, CONV2D_GRAD_KERNELS, DEPTHWISE_GRAD_KERNELS } from './conv_util';
-import { conv1dOp } from './conv1d_op';
-import { conv2dOp, FUSED_CONV_ACTIVATIONS, pendingBackwardAliases, usesStockConv2dGrad } from './conv2d_op';
-import { depthwiseConv2dOp, usesStockDepthwiseGrad } from './depthwise_conv2d_op';
+import { autoUsesStock, backendHasKernels, ConvImpl, CONV2D_GRAD_KERNELS, DEPTHWISE_GRAD_KERNELS } from './convUtil';
+import { conv1dOp } from './conv1dOp';
+import { conv2dOp, FUSED_CONV_ACTIVATIONS, pendingBackwardAliases, usesStockConv2dGrad } from './conv2dOp';
+import { depthwiseConv2dOp, usesStockDepthwiseGrad } from './depthwiseConv2dOp';
 
 interface Case {
   op: 'conv1d' | 'conv2d' | 'depthwise';

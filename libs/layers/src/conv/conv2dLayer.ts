@@ -10,9 +10,9 @@ import {
   CONV_DEFAULT_IMPL,
   CONV_DEFAULT_KERNEL_INITIALIZER,
   CONV_DEFAULT_USE_BIAS,
-} from './conv1d_layer';
-import { conv2dOp, CONV2D_PADDINGS, FUSED_CONV_ACTIVATIONS, FusedConvActivation } from './conv2d_op';
-import { checkInt, checkOneOf, checkPair, CONV_IMPLS, Conv2DPadding, ConvImpl } from './conv_util';
+} from './conv1dLayer';
+import { conv2dOp, CONV2D_PADDINGS, FUSED_CONV_ACTIVATIONS, FusedConvActivation } from './conv2dOp';
+import { checkInt, checkOneOf, checkPair, CONV_IMPLS, Conv2DPadding, ConvImpl } from './convUtil';
 import {
   ActivationIdentifier,
   convOutLength,
@@ -23,7 +23,7 @@ import {
   oneShape,
   oneTensor,
   serializeInitializer,
-} from './layer_util';
+} from './layerUtil';
 
 export const CONV2D_DEFAULT_STRIDES = 1;
 export const CONV2D_DEFAULT_DILATION_RATE = 1;

@@ -11,11 +11,11 @@ import {
   CONV_DEFAULT_IMPL,
   CONV_DEFAULT_KERNEL_INITIALIZER,
   CONV_DEFAULT_USE_BIAS,
-} from './conv1d_layer';
-import { CONV2D_DEFAULT_DILATION_RATE, CONV2D_DEFAULT_PADDING, CONV2D_DEFAULT_STRIDES } from './conv2d_layer';
-import { CONV2D_PADDINGS } from './conv2d_op';
-import { depthwiseConv2dOp } from './depthwise_conv2d_op';
-import { checkOneOf, checkPair, CONV_IMPLS, Conv2DPadding, ConvImpl } from './conv_util';
+} from './conv1dLayer';
+import { CONV2D_DEFAULT_DILATION_RATE, CONV2D_DEFAULT_PADDING, CONV2D_DEFAULT_STRIDES } from './conv2dLayer';
+import { CONV2D_PADDINGS } from './conv2dOp';
+import { depthwiseConv2dOp } from './depthwiseConv2dOp';
+import { checkOneOf, checkPair, CONV_IMPLS, Conv2DPadding, ConvImpl } from './convUtil';
 import {
   ActivationIdentifier,
   convOutLength,
@@ -26,7 +26,7 @@ import {
   oneShape,
   oneTensor,
   serializeInitializer,
-} from './layer_util';
+} from './layerUtil';
 
 export const DEPTHWISE_DEFAULT_DEPTH_MULTIPLIER = 1;
 

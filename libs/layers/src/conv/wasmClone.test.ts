@@ -1,6 +1,6 @@
 import { initBackend, tf } from '../backend';
-import { conv1d } from './conv1d_layer';
-import { cloneSharesBuffersOnWasm, shareCloneBuffersOnWasm } from './wasm_clone';
+import { conv1d } from './conv1dLayer';
+import { cloneSharesBuffersOnWasm, shareCloneBuffersOnWasm } from './wasmClone';
 
 function tinyModel(): tf.LayersModel {
   const input = tf.input({ shape: [32, 1] });

@@ -5,9 +5,9 @@
  */
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import { tf } from '../backend';
-import { conv1dOp, CONV1D_PADDINGS } from './conv1d_op';
-import { FUSED_CONV_ACTIVATIONS, FusedConvActivation } from './conv2d_op';
-import { checkInt, checkOneOf, CONV_IMPLS, Conv1DPadding, ConvImpl } from './conv_util';
+import { conv1dOp, CONV1D_PADDINGS } from './conv1dOp';
+import { FUSED_CONV_ACTIVATIONS, FusedConvActivation } from './conv2dOp';
+import { checkInt, checkOneOf, CONV_IMPLS, Conv1DPadding, ConvImpl } from './convUtil';
 import {
   ActivationIdentifier,
   convOutLength,
@@ -18,7 +18,7 @@ import {
   oneShape,
   oneTensor,
   serializeInitializer,
-} from './layer_util';
+} from './layerUtil';
 
 export const CONV1D_DEFAULT_DILATION_RATE = 1;
 export const CONV1D_DEFAULT_PADDING: Conv1DPadding = 'valid';

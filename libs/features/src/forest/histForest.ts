@@ -17,7 +17,7 @@ import { decodeTyped, encodeTyped } from './serialize';
 import { growTree, type BinnedData, type TreeArrays, type TreeConfig } from './tree';
 import type { FeatureMatrix, ForestClassifier, ForestOptions, Labels, MaxFeatures } from './types';
 import { checkLabels, checkMatrix, resolveMaxFeatures, resolveMaxSamples } from './validate';
-import { growTreesParallel } from './worker-pool';
+import { growTreesParallel } from './workerPool';
 
 export interface HistForestOptions extends ForestOptions {
   /**
