@@ -1,4 +1,5 @@
-import { spectrogram } from './spectrogram';
+import FFT from 'fft.js';
+import { getWindow } from './getWindow';
 import { show } from './validate';
 
 /**
@@ -56,18 +57,37 @@ export function hmsSpectrogram(eeg: Record<string, ArrayLike<number>>): HmsSpect
   const nFrames = Math.floor((n - HMS_NFFT) / HMS_HOP) + 1;
   const nColumns = HMS_CHAINS.length * HMS_N_BINS;
   const data = new Float64Array(nFrames * nColumns);
-  let t: Float64Array = new Float64Array(0);
+  const t = Float64Array.from({ length: nFrames }, (_, j) => (HMS_NFFT / 2 + j * HMS_HOP) / HMS_FS);
+  // Equal to scipy.signal.spectrogram per pair (tested against it), computed
+  // directly: only the 100 kept bins, one real FFT plan and no per-frame
+  // allocation, because synthetic data and feature pipelines call this for
+  // every 10-minute recording.
+  const plan = new FFT(HMS_NFFT);
+  const win = getWindow('hann', HMS_NFFT);
+  let sumW2 = 0;
+  for (const v of win) sumW2 += v * v;
+  const scale = 2 / (HMS_FS * sumW2); // 'density', one-sided: the kept bins are all doubled
   const diff = new Float64Array(n);
+  const seg = new Float64Array(HMS_NFFT);
+  const out = plan.createComplexArray() as number[];
   HMS_CHAINS.forEach(({ pairs }, r) => {
     for (const [a, b] of pairs) {
       const xa = eeg[a];
       const xb = eeg[b];
       for (let i = 0; i < n; i++) diff[i] = xa[i] - xb[i];
-      const s = spectrogram(diff, { fs: HMS_FS, window: 'hann', nperseg: HMS_NFFT, noverlap: HMS_NFFT - HMS_HOP, nfft: HMS_NFFT });
-      t = s.t;
-      for (let k = 0; k < HMS_N_BINS; k++) {
-        const row = (HMS_FIRST_BIN + k) * s.nTime;
-        for (let j = 0; j < nFrames; j++) data[j * nColumns + r * HMS_N_BINS + k] += s.Sxx[row + j] / pairs.length;
+      for (let j = 0; j < nFrames; j++) {
+        const s0 = j * HMS_HOP;
+        let mean = 0; // detrend='constant'
+        for (let i = 0; i < HMS_NFFT; i++) mean += diff[s0 + i];
+        mean /= HMS_NFFT;
+        for (let i = 0; i < HMS_NFFT; i++) seg[i] = win[i] * (diff[s0 + i] - mean);
+        plan.realTransform(out, seg);
+        const o = j * nColumns + r * HMS_N_BINS;
+        for (let k = 0; k < HMS_N_BINS; k++) {
+          const re = out[2 * (HMS_FIRST_BIN + k)];
+          const im = out[2 * (HMS_FIRST_BIN + k) + 1];
+          data[o + k] += ((re * re + im * im) * scale) / pairs.length;
+        }
       }
     }
   });

@@ -182,7 +182,7 @@ describe('determinism', () => {
 });
 
 describe('spectrogram computation', () => {
-  it('equals @repro/dsp hmsSpectrogram on a synthetic recording', () => {
+  it('lays @repro/dsp hmsSpectrogram out as one float32 column per Kaggle name', () => {
     const rng = new Rng(5);
     const params = drawPattern(rng, 0);
     const rec = synthesizeRecording(rng, 20, drawBackground(rng), [
@@ -192,9 +192,10 @@ describe('spectrogram computation', () => {
     const ref = hmsSpectrogram(rec.channels);
     expect(fast.nFrames).toBe(ref.nFrames);
     expect(fast.nFrames).toBe(10);
-    let worst = 0;
-    for (let i = 0; i < ref.data.length; i++) worst = Math.max(worst, Math.abs(fast.data[i] - ref.data[i]) / (Math.abs(ref.data[i]) + 1e-12));
-    expect(worst).toBeLessThan(1e-9);
+    expect(fast.columns).toHaveLength(400);
+    for (const c of [0, 99, 100, 257, 399]) {
+      expect(Array.from(fast.columns[c])).toEqual(Array.from({ length: ref.nFrames }, (_, j) => Math.fround(ref.data[j * 400 + c])));
+    }
   });
 });
 
