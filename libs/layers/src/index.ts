@@ -2,3 +2,4 @@ export * from './backend';
 export * from './conv';
 export * from './train';
 export * from './blocks';
+export * from './models';
