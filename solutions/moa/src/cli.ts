@@ -1,6 +1,72 @@
-// Entry point for `nx run moa:<target>`. The pipeline lands with issue #8;
-// until then every target refuses loudly instead of pretending to succeed.
-import { notBuiltYet } from '@repro/io';
+/**
+ * Entry point for `nx run moa:<train|infer|ensemble>`:
+ *
+ *   tsx solutions/moa/src/cli.ts <target> [--config default] [--backend auto] [--seed 0] [--data-dir data/moa]
+ *       [--run-id ID] [--runs-dir runs] [--member dense,tabnet] [--test-features file] [--out file] [--section.key value ...]
+ *
+ * Parses the arguments, loads the config (configs/<name>.json with `extends`
+ * and dotted overrides), starts the TensorFlow.js backend (it logs which one)
+ * and runs the target. Run folders: `<runs>/moa/<config>-<member>-seed<seed>/`
+ * per member and `<runs>/moa/<config>-ensemble-seed<seed>/` (see train.ts).
+ */
+import * as path from 'path';
+import { DataError, OverrideValue, loadConfig, parseCliArgs } from '@repro/io';
+import { initBackend } from '@repro/layers';
+import { MEMBER_KINDS, MemberKind, MoaConfig, validateConfig } from './config';
+import { runEnsemble } from './ensemble';
+import { runInfer } from './infer';
+import { dataFile, loadTrainData } from './load';
+import { RunPlace, computeFeatures, trainMember } from './train';
 
-const target = process.argv[2] ?? '(none)';
-notBuiltYet('moa', target, 8);
+const SOLUTION_DIR = path.resolve(__dirname, '..');
+const TARGETS = ['train', 'infer', 'ensemble'] as const;
+/** Flags of this CLI that are not config keys. */
+const OWN_FLAGS = ['runs-dir', 'member', 'test-features', 'out'] as const;
+
+function takeFlag(overrides: Record<string, OverrideValue>, key: string): string | undefined {
+  const v = overrides[key];
+  delete overrides[key];
+  return v === undefined ? undefined : String(v);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const target = argv[0];
+  if (!TARGETS.includes(target as (typeof TARGETS)[number])) {
+    throw new Error(`moa: expected a target (${TARGETS.join(', ')}) as the first argument, got '${target ?? ''}'`);
+  }
+  const args = parseCliArgs(argv.slice(1));
+  const own = Object.fromEntries(OWN_FLAGS.map((k) => [k, takeFlag(args.overrides, k)]));
+  const config = validateConfig(loadConfig<MoaConfig>(SOLUTION_DIR, args.config, args.overrides), path.join(SOLUTION_DIR, 'configs', `${args.config}.json`));
+  if (args.dataDir) config.data.dir = args.dataDir;
+  if (own.member) {
+    const list = own.member.split(',').map((s) => s.trim()) as MemberKind[];
+    const bad = list.filter((m) => !MEMBER_KINDS.includes(m));
+    if (bad.length) throw new Error(`--member: unknown member(s) ${bad.join(', ')} (expected ${MEMBER_KINDS.join(', ')})`);
+    config.members = list;
+  }
+  const place: RunPlace = { root: own['runs-dir'] ?? process.env.MOA_RUNS_DIR ?? 'runs', configName: args.config, seed: args.seed ?? 0, runId: args.runId };
+  const info = await initBackend({ backend: args.backend, log: (l) => console.log(l) });
+  const log = (l: string) => console.log(l);
+
+  if (target === 'train') {
+    const data = await loadTrainData(config.data.dir);
+    const features = computeFeatures(data, config, log);
+    const results = [];
+    for (const kind of config.members) results.push(await trainMember({ kind, config, data, features, place, log }));
+    log(`\nmoa train (${args.config}, backend ${info.backend}):`);
+    for (const r of results) log(`  ${r.kind.padEnd(9)} OOF log loss ${r.oofLogLoss.toFixed(6)}  ${r.seconds.toFixed(0)}s  ${r.dir}`);
+  } else if (target === 'ensemble') {
+    const data = await loadTrainData(config.data.dir);
+    await runEnsemble(config, data, place, log);
+  } else {
+    const testFile = own['test-features'] ?? dataFile(config.data.dir, 'testFeatures');
+    await runInfer(config, place, { testFile, dataDir: config.data.dir, out: own.out }, log);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const e = err as Error;
+  process.stderr.write(`moa: ${e instanceof DataError ? 'bad input: ' : ''}${e.message}\n`);
+  if (!(e instanceof DataError) && process.env.MOA_DEBUG) process.stderr.write(`${e.stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,113 @@
+/**
+ * `infer`: predict a test features file with the fold models of trained runs,
+ * re-applying each run's fitted feature state (no refitting). The test file
+ * must have exactly the training file's columns. Writes, per member,
+ * `<member run>/infer/{test.npy, submission.csv}` (fold mean, then seed mean;
+ * ctl_vehicle rows 0, clipped) and, when the ensemble run exists, the blend
+ * with its weights in `<ensemble run>/infer/submission.csv`; `--out <file>`
+ * also writes the final submission (the blend, else the only member) there.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { blendPredictions } from '@repro/cv';
+import { DataError, MoaFeatures, modelDirHandler, openRun, readJson, saveNpy, writeMoaSubmission } from '@repro/io';
+import { tf } from '@repro/layers';
+import { columnwiseLogLoss } from '@repro/metrics';
+import type { MemberKind, MoaConfig } from './config';
+import { ensembleRunId } from './ensemble';
+import { FeatureState, applyFeatureState, memberInputs } from './features';
+import { readSubmissionColumns, readTestFeatures, readTruth, zeroControls } from './load';
+import { OUTPUTS_LOGITS } from './models';
+import './models/transfer'; // registers MoaWeightNormDense for loading
+import { clipProbabilities } from './report';
+import { RunPlace, SOLUTION, memberRunId, predictInputs } from './train';
+
+export interface InferOptions {
+  testFile: string;
+  /** Folder holding sample_submission.csv (column order) and, for synthetic data, truth.json. */
+  dataDir: string;
+  out?: string;
+}
+
+async function predictMember(place: RunPlace, kind: MemberKind, config: MoaConfig, testFile: string, log: (l: string) => void): Promise<{ test: Float32Array; features: MoaFeatures; dir: string }> {
+  const dir = path.join(place.root, SOLUTION, memberRunId(place, kind));
+  const run = openRun(dir);
+  const stored = run.config as Record<string, unknown>;
+  const statePath = path.join(dir, 'features', 'state.json');
+  if (!fs.existsSync(statePath)) throw new DataError(dir, `member '${kind}' has no features/state.json (was it trained?)`);
+  const state = readJson<FeatureState>(statePath);
+  const features = await readTestFeatures(testFile, state.columns);
+  const runConfig = { ...config, features: stored.features, [kind]: stored[kind] } as MoaConfig;
+  const fs_ = applyFeatureState(state, features);
+  const inputs = memberInputs(kind, fs_, runConfig);
+  const seedDirs = fs.readdirSync(dir).filter((d) => /^seed_\d+$/.test(d)).sort();
+  const perSeed: Float32Array[] = [];
+  for (const sd of seedDirs) {
+    const foldDirs = fs.readdirSync(path.join(dir, sd)).filter((d) => /^fold_\d+$/.test(d) && fs.existsSync(path.join(dir, sd, d, 'DONE'))).sort();
+    if (!foldDirs.length) continue;
+    let sum: Float32Array | undefined;
+    for (const fd of foldDirs) {
+      const model = await tf.loadLayersModel(modelDirHandler(path.join(dir, sd, fd, 'model')));
+      try {
+        const p = predictInputs(model, inputs, OUTPUTS_LOGITS[kind]);
+        if (!sum) sum = new Float32Array(p.length);
+        for (let i = 0; i < p.length; i++) sum[i] += p[i] / foldDirs.length;
+      } finally {
+        model.dispose();
+      }
+    }
+    perSeed.push(sum!);
+  }
+  if (!perSeed.length) throw new DataError(dir, `member '${kind}' has no finished folds (train it first)`);
+  const test = new Float32Array(perSeed[0].length);
+  for (const p of perSeed) for (let i = 0; i < p.length; i++) test[i] += p[i] / perSeed.length;
+  log(`[infer] ${kind}: ${perSeed.length} seed(s) x folds from ${dir}`);
+  return { test: zeroControls(test, features, test.length / features.nRows), features, dir };
+}
+
+export async function runInfer(config: MoaConfig, place: RunPlace, opts: InferOptions, log: (l: string) => void = console.log): Promise<string> {
+  const namesFile = path.join(place.root, SOLUTION, memberRunId(place, config.members[0]), 'targets.json');
+  if (!fs.existsSync(namesFile)) throw new DataError(namesFile, `member '${config.members[0]}' has no finished run (run \`nx run moa:train --config ${place.configName}\` first)`);
+  const targetNames = readJson<string[]>(namesFile);
+  const nT = targetNames.length;
+  const columns = await readSubmissionColumns(opts.dataDir, targetNames);
+  const preds: Float32Array[] = [];
+  let features: MoaFeatures | undefined;
+  for (const kind of config.members) {
+    const r = await predictMember(place, kind, config, opts.testFile, log);
+    features = r.features;
+    const sub = clipProbabilities(r.test, config.ensemble.clip, r.features);
+    fs.mkdirSync(path.join(r.dir, 'infer'), { recursive: true });
+    saveNpy(path.join(r.dir, 'infer', 'test.npy'), r.test, [r.features.nRows, nT]);
+    await writeMoaSubmission(path.join(r.dir, 'infer', 'submission.csv'), r.features.sigIds, targetNames, sub, { columns });
+    preds.push(r.test);
+  }
+  const f = features!;
+  let final = preds[0];
+  let finalFile = path.join(place.root, SOLUTION, memberRunId(place, config.members[0]), 'infer', 'submission.csv');
+  const ensDir = path.join(place.root, SOLUTION, ensembleRunId(place));
+  const weightsFile = path.join(ensDir, 'weights.json');
+  const w = fs.existsSync(weightsFile) ? readJson<Record<string, number>>(weightsFile) : undefined;
+  const sameMembers = w !== undefined && Object.keys(w).sort().join() === [...config.members].sort().join();
+  if (w && !sameMembers) {
+    log(`[infer] the ensemble blends ${Object.keys(w).join(', ')}, not ${config.members.join(', ')}; the final submission is member '${config.members[0]}' alone`);
+  } else if (w) {
+    final = blendPredictions(preds, config.members.map((k) => w[k]));
+    finalFile = path.join(ensDir, 'infer', 'submission.csv');
+    fs.mkdirSync(path.dirname(finalFile), { recursive: true });
+    await writeMoaSubmission(finalFile, f.sigIds, targetNames, clipProbabilities(final, config.ensemble.clip, f), { columns });
+    log(`[infer] blend of ${config.members.join(', ')} with the ensemble's weights`);
+  } else if (config.members.length > 1) {
+    log(`[infer] no ensemble run (${weightsFile}); the final submission is member '${config.members[0]}' alone`);
+  }
+  if (opts.out) {
+    await writeMoaSubmission(opts.out, f.sigIds, targetNames, clipProbabilities(final, config.ensemble.clip, f), { columns });
+    finalFile = opts.out;
+  }
+  const truth = readTruth(opts.dataDir, f.nRows, nT);
+  if (truth.testTruth && path.resolve(opts.testFile) === path.resolve(opts.dataDir, 'test_features.csv')) {
+    log(`[infer] test log loss (truth): ${columnwiseLogLoss(truth.testTruth, clipProbabilities(final, config.ensemble.clip, f), nT).toFixed(6)}`);
+  }
+  log(`[infer] wrote ${finalFile}`);
+  return finalFile;
+}
