@@ -1,0 +1,160 @@
+// Step 3 of the seed: the DataGenerator. For every EEG of a batch:
+//
+//   sample[:, 0] = Fp1 - T3;  sample[:, 1] = T3 - O1      (LL)
+//   sample[:, 2] = Fp1 - C3;  sample[:, 3] = C3 - O1      (LP)
+//   sample[:, 4] = Fp2 - C4;  sample[:, 5] = C4 - O2      (RP)
+//   sample[:, 6] = Fp2 - T4;  sample[:, 7] = T4 - O2      (RR)
+//   sample = np.clip(sample, -1024, 1024); sample = np.nan_to_num(sample, nan=0) / 32.0
+//   sample = butter_lowpass_filter(sample)   # butter(4, 20 / 100, 'low'); lfilter(b, a, axis=0)
+//   X[j] = sample  (float32);  batch X[:, ::5, :]  -> [B, 2000, 8]
+//
+// with the row order reshuffled at every epoch end for training (shuffle=True) and kept for
+// validation and test. The transform has no randomness, so each EEG is transformed once and
+// the batches are gathered from those arrays: the batches are the seed's.
+import { bipolarMontage, butter, clip, downsample, lfilter } from '@repro/dsp';
+import { hashSeed, permutation, SeededRng, tf, type Batch, type IndexedBatchSource } from '@repro/layers';
+import type { HmsWavenetConfig } from './config';
+import { EEG_FEATURES } from './eegCache';
+
+/** The seed's 8 bipolar differences, in its order (pairs of the LL, LP, RP, RR chains). */
+export const BIPOLAR_PAIRS = [
+  ['Fp1', 'T3'],
+  ['T3', 'O1'],
+  ['Fp1', 'C3'],
+  ['C3', 'O1'],
+  ['Fp2', 'C4'],
+  ['C4', 'O2'],
+  ['Fp2', 'T4'],
+  ['T4', 'O2'],
+] as const;
+
+export type SignalConfig = HmsWavenetConfig['signal'];
+
+/** Time steps the model sees: ceil(windowRows / downsample) (numpy's [::5]). */
+export function modelSteps(s: SignalConfig): number {
+  return Math.ceil(s.windowRows / s.downsample);
+}
+
+/** A transform for one EEG: raw [windowRows, 8] (EEG_FEATURES order) -> [steps, 8] model input. */
+export function makeTransform(s: SignalConfig): (raw: Float32Array) => Float32Array {
+  // butter_lowpass_filter: normal_cutoff = cutoff / (0.5 fs); butter(order, normal_cutoff, 'low').
+  const { b, a } = butter(s.filterOrder, s.lowpassHz / (0.5 * s.fs), { btype: 'low' });
+  const nF = EEG_FEATURES.length;
+  const steps = modelSteps(s);
+  return (raw) => {
+    const rows = raw.length / nF;
+    if (rows !== s.windowRows) throw new RangeError(`transform: expected ${s.windowRows} x ${nF} values, got ${raw.length}`);
+    const electrodes: Record<string, Float64Array> = {};
+    EEG_FEATURES.forEach((name, j) => {
+      const x = new Float64Array(rows);
+      for (let t = 0; t < rows; t++) x[t] = raw[t * nF + j];
+      electrodes[name] = x;
+    });
+    const diffs = bipolarMontage(electrodes, BIPOLAR_PAIRS);
+    const out = new Float32Array(steps * BIPOLAR_PAIRS.length);
+    BIPOLAR_PAIRS.forEach(([p, q], c) => {
+      const clipped = clip(diffs[`${p}-${q}`], -s.clip, s.clip);
+      for (let t = 0; t < rows; t++) clipped[t] = (Number.isNaN(clipped[t]) ? 0 : clipped[t]) / s.scale;
+      const filtered = lfilter(b, a, clipped);
+      const kept = downsample(filtered, s.downsample);
+      for (let t = 0; t < steps; t++) out[t * BIPOLAR_PAIRS.length + c] = kept[t];
+    });
+    return out;
+  };
+}
+
+/** Transform every EEG of `raw` ([n, windowRows, 8]) into one [n, steps, 8] array. */
+export function transformAll(raw: Float32Array, n: number, s: SignalConfig): Float32Array {
+  const transform = makeTransform(s);
+  const inSize = s.windowRows * EEG_FEATURES.length;
+  const outSize = modelSteps(s) * BIPOLAR_PAIRS.length;
+  const out = new Float32Array(n * outSize);
+  for (let i = 0; i < n; i++) out.set(transform(raw.subarray(i * inSize, (i + 1) * inSize)), i * outSize);
+  return out;
+}
+
+export interface EegBatchesOptions {
+  /** [nAll, steps, 8] model inputs. */
+  x: Float32Array;
+  steps: number;
+  /** nAll x 6 targets (optional for test). */
+  y?: Float64Array | Float32Array;
+  /** Rows of x/y this source draws from. */
+  rows: ArrayLike<number>;
+  /** EEGs per optimizer step (the seed's batch_size). */
+  batchSize: number;
+  /** EEGs per forward/backward pass; batchSize must be a multiple (the last batch may be short). */
+  microBatchSize?: number;
+  /** Reshuffle the rows every epoch (on_epoch_end with shuffle=True). */
+  shuffle: boolean;
+  seed?: number;
+}
+
+/** The rows of each micro-batch of one epoch: batches of batchSize, each cut into micro-batches. */
+export function epochMicroBatches(o: Pick<EegBatchesOptions, 'rows' | 'batchSize' | 'microBatchSize' | 'shuffle' | 'seed'>, epoch: number): Int32Array[] {
+  const n = o.rows.length;
+  const micro = o.microBatchSize ?? o.batchSize;
+  const order = o.shuffle ? permutation(n, new SeededRng(hashSeed(o.seed ?? 0, epoch))) : Int32Array.from({ length: n }, (_, i) => i);
+  const out: Int32Array[] = [];
+  for (let start = 0; start < n; start += o.batchSize) {
+    const end = Math.min(n, start + o.batchSize);
+    for (let m = start; m < end; m += micro) {
+      out.push(Int32Array.from({ length: Math.min(end, m + micro) - m }, (_, k) => o.rows[order[m + k]]));
+    }
+  }
+  return out;
+}
+
+/** Gather rows of x into a [rows.length, steps, 8] tensor. */
+export function gatherInputs(x: Float32Array, rows: ArrayLike<number>, steps: number): tf.Tensor3D {
+  const size = steps * BIPOLAR_PAIRS.length;
+  const buf = new Float32Array(rows.length * size);
+  for (let k = 0; k < rows.length; k++) buf.set(x.subarray(rows[k] * size, (rows[k] + 1) * size), k * size);
+  return tf.tensor3d(buf, [rows.length, steps, BIPOLAR_PAIRS.length]);
+}
+
+/** The DataGenerator as a trainModel batch source (one batch = one micro-batch). */
+export function eegBatches(o: EegBatchesOptions): IndexedBatchSource & { microBatches(epoch: number): Int32Array[] } {
+  let cached: { epoch: number; list: Int32Array[] } | undefined;
+  const list = (epoch: number) => {
+    if (cached?.epoch !== epoch) cached = { epoch, list: epochMicroBatches(o, epoch) };
+    return cached.list;
+  };
+  return {
+    microBatches: list,
+    numBatches: (epoch = 0) => list(epoch).length,
+    batch(i: number, epoch: number): Batch {
+      const rows = list(epoch)[i];
+      const x = gatherInputs(o.x, rows, o.steps);
+      const yData = new Float32Array(rows.length * 6);
+      if (o.y) for (let k = 0; k < rows.length; k++) for (let c = 0; c < 6; c++) yData[k * 6 + c] = o.y[rows[k] * 6 + c];
+      return { x, y: tf.tensor2d(yData, [rows.length, 6]) };
+    },
+  };
+}
+
+/**
+ * model.predict over `rows` in chunks of `batchSize` EEGs; rows renormalised to sum to 1 in
+ * float64 (softmax in float32 can be 1e-7 off) so the scorer and the submission check accept them.
+ */
+export function predictRows(model: tf.LayersModel, x: Float32Array, rows: ArrayLike<number>, steps: number, batchSize: number): Float32Array {
+  const out = new Float32Array(rows.length * 6);
+  for (let start = 0; start < rows.length; start += batchSize) {
+    const chunk = Array.from({ length: Math.min(rows.length, start + batchSize) - start }, (_, k) => rows[start + k]);
+    const input = gatherInputs(x, chunk, steps);
+    const pred = tf.tidy(() => model.predict(input, { batchSize: chunk.length }) as tf.Tensor);
+    out.set(pred.dataSync() as Float32Array, start * 6);
+    tf.dispose([input, pred]);
+  }
+  return normalizeRows(out);
+}
+
+/** Rows of a row-major n x 6 array scaled to sum to 1 (in float64). */
+export function normalizeRows(p: Float32Array): Float32Array {
+  for (let i = 0; i < p.length; i += 6) {
+    let s = 0;
+    for (let k = 0; k < 6; k++) s += p[i + k];
+    for (let k = 0; k < 6; k++) p[i + k] = p[i + k] / s;
+  }
+  return p;
+}

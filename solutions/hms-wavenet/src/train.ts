@@ -1,0 +1,465 @@
+// Steps 4-6 of the seed: GroupKFold(5) by patient_id; per fold build_model(), fit with the
+// per-epoch LR list, predict the validation EEGs (OOF) and the train-mean baseline; then the CV
+// score of both with Kaggle's KL divergence.
+//
+// Resumable at two levels: runOutOfFold skips folds that finished (their DONE marker), and
+// trainModel's checkpointDir resumes an interrupted fold after its last finished epoch.
+// With train.workers > 1, unfinished folds train in parallel child processes (wasm computes on
+// one thread, so a second process uses the second core); the parent collects their results.
+import { ChildProcess, fork } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { groupKFold, runOutOfFold, type Fold } from '@repro/cv';
+import {
+  createRun,
+  DataError,
+  lineChartSvg,
+  loadNpy,
+  modelDirHandler,
+  openRun,
+  readJson,
+  saveNpy,
+  writeJson,
+  writeSvg,
+  type Run,
+} from '@repro/io';
+import {
+  epochListSchedule,
+  kerasAdam,
+  klDivergence,
+  tf,
+  trainModel,
+  type BackendChoice,
+  type BackendInfo,
+  type EpochRecord,
+  type IndexedBatchSource,
+} from '@repro/layers';
+import { klDivergenceScore } from '@repro/metrics';
+import type { HmsWavenetConfig } from './config';
+import { loadEegs } from './eegCache';
+import { eegBatches, modelSteps, predictRows, transformAll } from './generator';
+import { consensusCounts, loadTrain, type EegTable } from './load';
+import { buildModel } from './model';
+
+export const SOLUTION = 'hms-wavenet';
+
+export interface TrainData {
+  table: EegTable;
+  /** [n, steps, 8] model inputs (the generator's output for every EEG). */
+  x: Float32Array;
+  steps: number;
+}
+
+/** Where the EEG cache of a runs root lives (shared by every run of the solution). */
+export function cacheDirFor(runsRoot: string): string {
+  return path.join(runsRoot, SOLUTION, 'cache');
+}
+
+/** train.csv aggregated per eeg_id, the EEGs' middle windows (cached), transformed for the model. */
+export async function prepareTrainData(config: HmsWavenetConfig, cacheDir: string, log: (l: string) => void): Promise<TrainData> {
+  const table = await loadTrain(config.data.dir, config.data.maxEegs);
+  const patients = new Set(table.patientId).size;
+  log(`Train data with unique eeg_id: ${table.n} EEGs of ${patients} patients; consensus ${JSON.stringify(consensusCounts(table))}`);
+  const raw = await loadEegs(config.data.dir, 'train', table.eegId, config.signal.windowRows, {
+    cacheDir: config.data.cacheEegs ? cacheDir : undefined,
+    log,
+  });
+  const t0 = Date.now();
+  const x = transformAll(raw, table.n, config.signal);
+  const steps = modelSteps(config.signal);
+  log(`Generator: 8 bipolar channels, clip +-${config.signal.clip}, /${config.signal.scale}, Butterworth low-pass ${config.signal.lowpassHz} Hz order ${config.signal.filterOrder}, ::${config.signal.downsample} -> [${table.n}, ${steps}, 8] in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return { table, x, steps };
+}
+
+export function makeFolds(config: HmsWavenetConfig, table: EegTable): Fold[] {
+  return groupKFold(table.patientId, { nSplits: config.train.folds }).slice(0, config.train.foldsToTrain);
+}
+
+/** Per-epoch numbers of one fold (fold_k/epochs.json), for the log, metrics and learning curve. */
+export interface EpochTiming {
+  stage: number;
+  epoch: number;
+  lr: number;
+  loss: number;
+  valLoss?: number;
+  /** Whole epoch (training + validation), as trainModel measures it. */
+  seconds: number;
+  trainSeconds: number;
+  optimizerSteps: number;
+  microBatches: number;
+  secondsPerStep: number;
+  secondsPerEeg: number;
+}
+
+export interface FoldOutcome {
+  valid: Float32Array;
+  metrics: Record<string, number>;
+}
+
+/** Wrap a batch source to note when its first batch of an epoch is asked for. */
+function timed(src: IndexedBatchSource, mark: (epoch: number) => void): IndexedBatchSource {
+  return {
+    numBatches: (e) => src.numBatches(e),
+    batch: (i, e) => {
+      if (i === 0) mark(e);
+      return src.batch(i, e);
+    },
+  };
+}
+
+/** build_model() + model.fit(train_gen, validation_data=valid_gen, epochs, callbacks=[LR]) + predict. */
+export async function trainFold(args: {
+  config: HmsWavenetConfig;
+  seed: number;
+  fold: number;
+  train: Int32Array;
+  valid: Int32Array;
+  data: TrainData;
+  foldDir: string;
+  log: (l: string) => void;
+}): Promise<FoldOutcome> {
+  const { config, seed, fold, data, foldDir } = args;
+  const t = config.train;
+  const tag = `[fold ${fold + 1}]`;
+  const log = (l: string) => args.log(`${tag} ${l}`);
+  const epochsFile = path.join(foldDir, 'epochs.json');
+  const timings: EpochTiming[] = fs.existsSync(epochsFile) ? readJson<EpochTiming[]>(epochsFile) : [];
+  const accumulateSteps = t.batchSize / t.microBatchSize;
+  const validSource = eegBatches({ x: data.x, steps: data.steps, y: data.table.targets, rows: args.valid, batchSize: t.predictBatchSize, shuffle: false });
+
+  const stage = async (s: { stage: number; rows: Int32Array; epochs: number; lrs: number[]; createModel: () => tf.LayersModel; ckpt: string }) => {
+    const source = eegBatches({
+      x: data.x,
+      steps: data.steps,
+      y: data.table.targets,
+      rows: s.rows,
+      batchSize: t.batchSize,
+      microBatchSize: t.microBatchSize,
+      shuffle: true,
+      seed: seed * 1009 + fold * 31 + s.stage,
+    });
+    let trainStart = 0;
+    let validStart = 0;
+    const trainBatches = timed(source, () => (trainStart = performance.now()));
+    const validBatches = t.validateEachEpoch ? timed(validSource, () => (validStart = performance.now())) : undefined;
+    log(
+      `stage ${s.stage}: ${s.rows.length} train EEGs, ${args.valid.length} valid EEGs; batch ${t.batchSize} EEGs = ${accumulateSteps} micro-batch(es) of ${t.microBatchSize} ` +
+        `(${t.microBatchSize * 8} sequences of ${data.steps}); ${s.epochs} epochs, lr ${JSON.stringify(s.lrs)}`,
+    );
+    return trainModel({
+      createModel: s.createModel,
+      loss: klDivergence(),
+      optimizer: () => kerasAdam({ learningRate: s.lrs[0] }),
+      schedule: epochListSchedule({ lrs: s.lrs }),
+      trainBatches,
+      validBatches,
+      epochs: s.epochs,
+      seed: seed + fold,
+      accumulateSteps,
+      restoreBest: false, // the seed keeps the last epoch's weights
+      checkpointDir: s.ckpt,
+      log,
+      onEpochEnd: (r: EpochRecord) => {
+        const end = validBatches ? validStart : performance.now();
+        const trainSeconds = (end - trainStart) / 1000;
+        const micro = source.numBatches(r.epoch);
+        const steps = Math.ceil(s.rows.length / t.batchSize);
+        const rec: EpochTiming = {
+          stage: s.stage,
+          epoch: r.epoch,
+          lr: r.lr,
+          loss: r.loss,
+          valLoss: r.valLoss,
+          seconds: r.seconds,
+          trainSeconds,
+          optimizerSteps: steps,
+          microBatches: micro,
+          secondsPerStep: trainSeconds / steps,
+          secondsPerEeg: trainSeconds / s.rows.length,
+        };
+        const i = timings.findIndex((x) => x.stage === rec.stage && x.epoch === rec.epoch);
+        if (i >= 0) timings[i] = rec;
+        else timings.push(rec);
+        writeJson(epochsFile, timings);
+        log(
+          `stage ${s.stage} epoch ${r.epoch + 1}/${s.epochs}: train ${trainSeconds.toFixed(1)} s = ${rec.secondsPerStep.toFixed(2)} s/step ` +
+            `(${(trainSeconds / micro).toFixed(2)} s per micro-batch of ${t.microBatchSize}, ${(rec.secondsPerEeg * 1000).toFixed(0)} ms/EEG)` +
+            (validBatches ? `, valid ${((performance.now() - validStart) / 1000).toFixed(1)} s` : ''),
+        );
+      },
+    });
+  };
+
+  const steps = data.steps;
+  const t0 = performance.now();
+  const r1 = await stage({
+    stage: 1,
+    rows: args.train,
+    epochs: t.epochs,
+    lrs: t.lrs,
+    createModel: () => buildModel({ blocks: config.model.blocks, headUnits: config.model.headUnits, steps, seed: seed * 100 + fold }),
+    ckpt: path.join(foldDir, 'ckpt'),
+  });
+  let model = r1.model;
+  let history = r1.history;
+  if (t.twoStage.enabled) {
+    const high = args.train.filter((r) => data.table.minRowVotes[r] >= t.twoStage.minVotes);
+    if (high.length === 0) {
+      log(`stage 2 skipped: no train EEG has >= ${t.twoStage.minVotes} votes in every row`);
+    } else {
+      const r2 = await stage({ stage: 2, rows: high, epochs: t.twoStage.epochs, lrs: t.twoStage.lrs, createModel: () => model, ckpt: path.join(foldDir, 'ckpt_stage2') });
+      model = r2.model;
+      history = [...history, ...r2.history];
+    }
+  }
+  const trainSeconds = (performance.now() - t0) / 1000;
+  await model.save(modelDirHandler(path.join(foldDir, 'model')));
+  const p0 = performance.now();
+  const valid = predictRows(model, data.x, args.valid, steps, t.predictBatchSize);
+  const predictSeconds = (performance.now() - p0) / 1000;
+  model.dispose();
+  const last = history[history.length - 1];
+  const stage1 = timings.filter((x) => x.stage === 1);
+  return {
+    valid,
+    metrics: {
+      trainSeconds,
+      predictSeconds,
+      lastLoss: last?.loss ?? NaN,
+      lastValLoss: last?.valLoss ?? NaN,
+      meanSecondsPerStep: stage1.reduce((a, x) => a + x.secondsPerStep, 0) / Math.max(1, stage1.length),
+      meanMsPerEeg: (1000 * stage1.reduce((a, x) => a + x.secondsPerEeg, 0)) / Math.max(1, stage1.length),
+    },
+  };
+}
+
+/** The seed's "TRAIN MEAN OOF": each validation row gets the training rows' column means, renormalised. */
+export function trainMeanOof(table: EegTable, folds: readonly Fold[]): Float64Array {
+  const out = new Float64Array(table.n * 6).fill(NaN);
+  for (const f of folds) {
+    const mean = new Float64Array(6);
+    for (const r of f.train) for (let k = 0; k < 6; k++) mean[k] += table.targets[r * 6 + k];
+    for (let k = 0; k < 6; k++) mean[k] /= f.train.length;
+    const s = mean.reduce((a, b) => a + b, 0);
+    for (const r of f.valid) for (let k = 0; k < 6; k++) out[r * 6 + k] = mean[k] / s;
+  }
+  return out;
+}
+
+/** KL of predictions against the targets over `rows` (Kaggle's scorer). */
+export function scoreRows(table: EegTable, rows: ArrayLike<number>, pred: ArrayLike<number>, predIndexedByRow = false): number {
+  const sol = new Float64Array(rows.length * 6);
+  const sub = new Float64Array(rows.length * 6);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    for (let k = 0; k < 6; k++) {
+      sol[i * 6 + k] = table.targets[r * 6 + k];
+      sub[i * 6 + k] = pred[(predIndexedByRow ? r : i) * 6 + k];
+    }
+  }
+  return klDivergenceScore(sol, sub, 6);
+}
+
+export interface TrainContext {
+  config: HmsWavenetConfig;
+  configName: string;
+  seed: number;
+  runId?: string;
+  runsRoot: string;
+  backend: BackendChoice;
+  backendInfo: BackendInfo;
+  /** Path of cli.ts, for fold workers. */
+  cliPath: string;
+}
+
+/** Children training folds in parallel; wait(k) resolves when fold k's worker finished. */
+class FoldPool {
+  private readonly done = new Map<number, Promise<void>>();
+  private readonly children = new Set<ChildProcess>();
+  private readonly resolvers = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private next = 0;
+
+  constructor(
+    private readonly folds: number[],
+    private readonly workers: number,
+    private readonly spawn: (fold: number) => ChildProcess,
+  ) {
+    for (const k of folds) this.done.set(k, new Promise<void>((resolve, reject) => this.resolvers.set(k, { resolve, reject })));
+    for (const p of this.done.values()) p.catch(() => {}); // surfaced through wait()
+    for (let i = 0; i < Math.min(workers, folds.length); i++) this.launch();
+  }
+
+  private launch(): void {
+    if (this.next >= this.folds.length) return;
+    const k = this.folds[this.next++];
+    const child = this.spawn(k);
+    this.children.add(child);
+    child.on('exit', (code, signal) => {
+      this.children.delete(child);
+      const r = this.resolvers.get(k)!;
+      if (code === 0) {
+        r.resolve();
+        this.launch();
+      } else {
+        r.reject(new Error(`fold ${k + 1}: worker process exited with ${signal ?? `code ${code}`} (its output is above; re-run to resume)`));
+      }
+    });
+  }
+
+  wait(k: number): Promise<void> {
+    const p = this.done.get(k);
+    if (!p) throw new Error(`fold ${k + 1} was not given to the worker pool`);
+    return p;
+  }
+
+  /** Stop the workers this pool started (each by its own pid). */
+  kill(): void {
+    for (const c of this.children) c.kill('SIGTERM');
+    this.children.clear();
+  }
+}
+
+const WORKER_PRED = 'worker_valid_pred.npy';
+const WORKER_METRICS = 'worker_metrics.json';
+
+/** `cli.ts fold-worker --run-dir DIR --fold K`: train one fold of an existing run. */
+export async function foldWorker(runDir: string, fold: number, backendInfo: BackendInfo): Promise<void> {
+  const run = openRun(runDir);
+  const config = run.config as HmsWavenetConfig;
+  const log = (l: string) => run.log(l);
+  const data = await prepareTrainData(config, path.join(path.dirname(run.dir), 'cache'), () => {});
+  const folds = makeFolds(config, data.table);
+  const f = folds[fold];
+  if (!f) throw new Error(`fold-worker: fold ${fold} is not one of the ${folds.length} folds of ${runDir}`);
+  log(`[fold ${fold + 1}] worker pid ${process.pid} on ${backendInfo.backend} (${backendInfo.device})`);
+  const foldDir = path.join(run.dir, `fold_${fold}`);
+  fs.mkdirSync(foldDir, { recursive: true });
+  const out = await trainFold({ config, seed: run.seed, fold, train: f.train, valid: f.valid, data, foldDir, log });
+  saveNpy(path.join(foldDir, WORKER_PRED), out.valid, [f.valid.length, 6]);
+  writeJson(path.join(foldDir, WORKER_METRICS), out.metrics);
+}
+
+interface TruthFigures {
+  floorKL?: number;
+  trainMeanKL?: number;
+  floorKLHighVotes?: number;
+}
+
+function readTruth(dataDir: string): TruthFigures | undefined {
+  const file = path.join(dataDir, 'truth.json');
+  if (!fs.existsSync(file)) return undefined;
+  return readJson<{ figures?: TruthFigures }>(file).figures;
+}
+
+/** `nx run hms-wavenet:train`. */
+export async function train(ctx: TrainContext): Promise<Record<string, unknown>> {
+  const { config, seed } = ctx;
+  const run: Run = createRun({ root: ctx.runsRoot, solution: SOLUTION, config, configName: ctx.configName, seed, runId: ctx.runId });
+  const log = (l: string) => run.log(l);
+  log(`hms-wavenet train: run ${run.dir} (config ${ctx.configName}, seed ${seed})`);
+  log(ctx.backendInfo.summary);
+  const t0 = performance.now();
+  const data = await prepareTrainData(config, cacheDirFor(ctx.runsRoot), log);
+  const { table } = data;
+  saveNpy(run.path('oof_eeg_ids.npy'), table.eegId);
+  const folds = makeFolds(config, table);
+  log(`GroupKFold(n_splits=${config.train.folds}) by patient_id; training ${folds.length} fold(s)`);
+
+  const unfinished = folds.map((_, k) => k).filter((k) => !fs.existsSync(path.join(run.dir, `fold_${k}`, 'DONE')));
+  const workers = Math.max(1, Math.min(config.train.workers, unfinished.length));
+  let pool: FoldPool | undefined;
+  if (workers > 1) {
+    log(`training folds ${unfinished.map((k) => k + 1).join(', ')} in ${workers} worker processes`);
+    pool = new FoldPool(unfinished, workers, (k) =>
+      fork(ctx.cliPath, ['fold-worker', '--run-dir', run.dir, '--fold', String(k), '--backend', ctx.backend], { stdio: 'inherit' }),
+    );
+  }
+  const onSignal = () => {
+    pool?.kill();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let result;
+  try {
+    result = await runOutOfFold({
+      folds,
+      nRows: table.n,
+      nOutputs: 6,
+      dir: run.dir,
+      logger: log,
+      score: (rows, pred) => scoreRows(table, rows, pred),
+      fitFold: async ({ fold, train: tr, valid, foldDir }) => {
+        if (pool) {
+          await pool.wait(fold);
+          const pred = loadNpy(path.join(foldDir, WORKER_PRED)).data;
+          if (!(pred instanceof Float32Array) || pred.length !== valid.length * 6) {
+            throw new DataError(path.join(foldDir, WORKER_PRED), `expected ${valid.length} x 6 float32 predictions from the fold worker`);
+          }
+          return { valid: pred, metrics: readJson<Record<string, number>>(path.join(foldDir, WORKER_METRICS)) };
+        }
+        return trainFold({ config, seed, fold, train: tr, valid, data, foldDir, log });
+      },
+    });
+  } catch (err) {
+    pool?.kill();
+    throw err;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+
+  // CV Score with WaveNet Raw EEG / CV Score with Train Means, over the trained folds' rows.
+  const rows = Int32Array.from(folds.flatMap((f) => Array.from(f.valid))).sort();
+  const cv = result.score!;
+  const base = trainMeanOof(table, folds);
+  const baselineKL = scoreRows(table, rows, base, true);
+  const truth = readTruth(config.data.dir);
+  const perFold = result.reports.map((r, k) => ({
+    fold: r.fold + 1,
+    nTrain: r.nTrain,
+    nValid: r.nValid,
+    kl: r.score,
+    baselineKL: scoreRows(table, folds[k].valid, base, true),
+    seconds: r.seconds,
+    ...r.metrics,
+  }));
+  const timings = folds.map((_, k) => {
+    const f = path.join(run.dir, `fold_${k}`, 'epochs.json');
+    return fs.existsSync(f) ? readJson<EpochTiming[]>(f) : [];
+  });
+  log(`CV Score with WaveNet Raw EEG = ${cv.toFixed(5)}`);
+  log(`CV Score with Train Means = ${baselineKL.toFixed(5)}`);
+  if (truth?.floorKL !== undefined) {
+    log(`Synthetic truth floor (best possible KL on these targets${config.data.maxEegs ? ', all eeg_ids' : ''}) = ${truth.floorKL.toFixed(5)}; in-sample train-mean KL = ${truth.trainMeanKL?.toFixed(5)}`);
+  }
+  const metrics = run.writeMetrics({
+    cvKL: cv,
+    baselineKL,
+    floorKL: truth?.floorKL ?? null,
+    truthTrainMeanKL: truth?.trainMeanKL ?? null,
+    nEegs: table.n,
+    nPatients: new Set(table.patientId).size,
+    folds: config.train.folds,
+    foldsTrained: folds.length,
+    oofRows: rows.length,
+    perFold,
+    epochs: timings,
+    backend: ctx.backendInfo.backend,
+    device: ctx.backendInfo.device,
+    workers,
+    trainWallSeconds: (performance.now() - t0) / 1000,
+  });
+
+  // Learning curve: training and validation KL per epoch for each fold.
+  const series = timings.flatMap((ts, k) => {
+    const x = ts.map((_, i) => i + 1);
+    const s = [{ name: `fold ${k + 1} loss`, x, y: ts.map((e) => e.loss) }];
+    if (ts.some((e) => e.valLoss !== undefined)) s.push({ name: `fold ${k + 1} val`, x, y: ts.map((e) => e.valLoss ?? NaN) });
+    return s;
+  });
+  if (series.some((s) => s.y.some(Number.isFinite))) {
+    writeSvg(run.path('learning_curve.svg'), lineChartSvg(series, { title: `hms-wavenet ${run.id}: KL divergence per epoch`, xLabel: 'epoch', yLabel: 'KL' }));
+  }
+  return metrics;
+}
