@@ -9,6 +9,11 @@
  *   npx tsx tools/bench/seed000.bench.ts --backend wasm --batch 16
  *   npx tsx tools/bench/seed000.bench.ts --backend wasm,cpu --batch 16,4
  *   npx tsx tools/bench/seed000.bench.ts --backend wasm --batch 4 --no-torch
+ *   npx tsx tools/bench/seed000.bench.ts --backend wasm --batch 16 --micro 1 --repeats 1
+ *
+ * --micro M: a step of batch B runs B/M micro-batches of M and sums their
+ * gradients before one Adam update, as trainModel's accumulateSteps does (the
+ * wasm heap cannot hold B = 16 at once); PyTorch still runs the whole batch.
  *
  * Times one train step (model.trainOnBatch, data already on the backend):
  * one warm-up step, then up to --repeats (3) steps, stopping early once a step
@@ -41,6 +46,7 @@ interface Args {
   cpuLimitS: number;
   torch: boolean;
   child: boolean;
+  micro: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -58,6 +64,7 @@ function parseArgs(argv: string[]): Args {
     cpuLimitS: Number(get('cpu-limit', '120')),
     torch: !argv.includes('--no-torch'),
     child: argv.includes('--child'),
+    micro: Number(get('micro', '0')),
   };
 }
 
@@ -100,6 +107,7 @@ function wasmHeapBytes(): number | undefined {
 interface Result {
   backend: string;
   batch: number;
+  micro?: number;
   stepMedianS?: number;
   stepsS?: number[];
   warmS?: number;
@@ -125,9 +133,39 @@ async function runBackend(backend: string, args: Args): Promise<Result[]> {
     const x = tf.randomNormal([batch, LENGTH, FEATURES], 0, 1, 'float32', 1);
     const y = tf.oneHot(tf.randomUniform([batch, LENGTH], 0, CLASSES, 'int32', 2), CLASSES).toFloat();
     const sampler = startRssSampler();
+    const micro = args.micro > 0 ? Math.min(args.micro, batch) : batch;
+    if (batch % micro !== 0) throw new Error(`--micro ${micro} must divide --batch ${batch}`);
+    const opt = tf.train.adam(1e-3);
+    const loss = categoricalCrossentropy();
+    const vars = () => model.trainableWeights.map((w) => w.read() as tf.Variable);
+    // Sum of micro-batch gradients, then one update: the same arithmetic as trainModel's accumulateSteps.
+    const accumulatedStep = async () => {
+      let acc: tf.NamedTensorMap | undefined;
+      for (let i = 0; i < batch; i += micro) {
+        const { value, grads } = tf.variableGrads(() => {
+          const xs = x.slice([i, 0, 0], [micro, LENGTH, FEATURES]);
+          const ys = y.slice([i, 0, 0], [micro, LENGTH, CLASSES]);
+          return loss(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar;
+        }, vars());
+        await value.data();
+        value.dispose();
+        if (!acc) acc = grads;
+        else {
+          const prev: tf.NamedTensorMap = acc;
+          acc = Object.fromEntries(Object.keys(prev).map((k) => [k, tf.add(prev[k], grads[k])]));
+          tf.dispose([...Object.values(prev), ...Object.values(grads)]);
+        }
+      }
+      const g = acc!;
+      const scaled = Object.fromEntries(Object.entries(g).map(([k, v]) => [k, tf.div(v, batch / micro)]));
+      tf.dispose(Object.values(g));
+      opt.applyGradients(scaled);
+      tf.dispose(Object.values(scaled));
+    };
     const step = async () => {
       const s0 = performance.now();
-      await model.trainOnBatch(x, y);
+      if (micro < batch) await accumulatedStep();
+      else await model.trainOnBatch(x, y);
       return (performance.now() - s0) / 1000;
     };
     const warm = await step();
@@ -145,6 +183,7 @@ async function runBackend(backend: string, args: Args): Promise<Result[]> {
     results.push({
       backend: `${backend} (${info.device})`,
       batch,
+      micro,
       stepMedianS: sorted[Math.floor(sorted.length / 2)],
       stepsS: steps,
       warmS: warm,
@@ -201,7 +240,7 @@ async function main(): Promise<void> {
   for (const backend of args.backends) {
     const childArgs = [
       ...process.execArgv, __filename, '--child', '--backend', backend, '--batch', args.batches.join(','),
-      '--repeats', String(args.repeats), '--max-step', String(args.maxStepS),
+      '--repeats', String(args.repeats), '--max-step', String(args.maxStepS), '--micro', String(args.micro),
     ];
     // cpu: build + warm-up must fit in --cpu-limit, otherwise it is not worth timing (kill it).
     const timeout = backend === 'cpu' ? args.cpuLimitS * 1000 : undefined;
@@ -228,7 +267,7 @@ async function main(): Promise<void> {
     `params: ours ${ours?.trainable ?? '?'} trainable / ${ours?.params ?? '?'} total; ` +
       `torch ${torch[0]?.params ?? '?'} trainable / ${torch[0]?.paramsWithBnStats ?? '?'} with BN stats (torch ${torch[0]?.torch ?? '-'}, 2 threads)`,
   );
-  console.log('| backend | batch | step s (median) | steps s | warm-up s | peak RSS MiB (sampled) | VmHWM MiB | wasm heap MiB | torch s | ours/torch |');
+  console.log('| backend | batch (micro) | step s (median) | steps s | warm-up s | peak RSS MiB (sampled) | VmHWM MiB | wasm heap MiB | torch s | ours/torch |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   const f = (v: number | undefined, d = 2) => (v === undefined || Number.isNaN(v) ? '-' : v.toFixed(d));
   for (const r of all) {
@@ -238,7 +277,7 @@ async function main(): Promise<void> {
       continue;
     }
     console.log(
-      `| ${r.backend} | ${r.batch} | ${f(r.stepMedianS)} (n=${r.stepsS!.length}) | ${r.stepsS!.map((s) => s.toFixed(2)).join(', ')} | ${f(r.warmS)} | ` +
+      `| ${r.backend} | ${r.batch}${r.micro && r.micro < r.batch ? ` (${r.batch / r.micro} x ${r.micro})` : ''} | ${f(r.stepMedianS)} (n=${r.stepsS!.length}) | ${r.stepsS!.map((s) => s.toFixed(2)).join(', ')} | ${f(r.warmS)} | ` +
         `${f(r.peakRssMiB, 0)} | ${f(r.vmHwmMiB, 0)} | ${f(r.wasmHeapMiB, 0)} | ${f(t?.stepMedianS)} | ${t ? (r.stepMedianS! / t.stepMedianS).toFixed(1) + 'x' : '-'} |`,
     );
   }
