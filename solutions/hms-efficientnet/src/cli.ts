@@ -1,6 +1,72 @@
-// Entry point for `nx run hms-efficientnet:<target>`. The pipeline lands with issue #9;
-// until then every target refuses loudly instead of pretending to succeed.
-import { notBuiltYet } from '@repro/io';
+// Entry point for `nx run hms-efficientnet:<train|infer|ensemble|experiment>`:
+//
+//   tsx solutions/hms-efficientnet/src/cli.ts <target> [--config default] [--backend auto] [--seed 42]
+//       [--run-id ID] [--data-dir data/hms] [--runs-dir runs] [--train.epochs 3 ...dotted overrides]
+//
+// --runs-dir (or REPRO_RUNS_DIR) moves the runs root (default `runs`): run folders go to
+// <runs-dir>/hms-efficientnet/<run-id>, the input-tile cache to <runs-dir>/hms-efficientnet/cache.
+import * as path from 'path';
+import { DataError, loadConfig, parseCliArgs } from '@repro/io';
+import { initBackend } from '@repro/layers';
+import { validateConfig, type HmsEfficientnetConfig } from './config';
+import { ensemble } from './ensemble';
+import { experiment } from './experiment';
+import { infer } from './infer';
+import { foldWorker, train } from './train';
 
-const target = process.argv[2] ?? '(none)';
-notBuiltYet('hms-efficientnet', target, 9);
+const SOLUTION_DIR = path.resolve(__dirname, '..');
+const TARGETS = ['train', 'infer', 'ensemble', 'experiment'] as const;
+const DEFAULT_SEED = 42;
+
+function takeFlag(overrides: Record<string, unknown>, name: string): string | undefined {
+  const v = overrides[name];
+  delete overrides[name];
+  if (v === undefined) return undefined;
+  if (typeof v === 'boolean') throw new Error(`--${name}: expected a value after it`);
+  return String(v);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const args = parseCliArgs(argv);
+  const target = args.positional[0];
+  const overrides = args.overrides as Record<string, string | number | boolean>;
+  const runsRoot = takeFlag(overrides, 'runs-dir') ?? process.env.REPRO_RUNS_DIR ?? 'runs';
+
+  if (target === 'fold-worker') {
+    // Internal: one fold of a run, started by `train` / `experiment` when workers > 1.
+    const runDir = takeFlag(overrides, 'run-dir');
+    const cacheDir = takeFlag(overrides, 'cache-dir');
+    const fold = Number(takeFlag(overrides, 'fold'));
+    if (!runDir || !cacheDir || !Number.isInteger(fold)) throw new Error('fold-worker: expected --run-dir DIR --fold K --cache-dir DIR');
+    const info = await initBackend({ backend: args.backend, log: null });
+    await foldWorker(runDir, fold, cacheDir, info);
+    return;
+  }
+  if (!TARGETS.includes(target as (typeof TARGETS)[number])) {
+    throw new Error(`hms-efficientnet: expected a target (${TARGETS.join(', ')}), got '${target ?? ''}'`);
+  }
+  const configFile = path.join(SOLUTION_DIR, 'configs', `${args.config}.json`);
+  const config = loadConfig<HmsEfficientnetConfig>(SOLUTION_DIR, args.config, overrides);
+  if (args.dataDir) config.data.dir = args.dataDir;
+  validateConfig(config, configFile);
+  const seed = args.seed ?? DEFAULT_SEED;
+  const backendInfo = await initBackend({ backend: args.backend, log: null });
+  const ctx = { config, configName: args.config, configFile, seed, runId: args.runId, runsRoot, backend: args.backend, backendInfo, cliPath: __filename };
+
+  if (target === 'train') await train(ctx);
+  else if (target === 'infer') await infer(ctx);
+  else if (target === 'experiment') await experiment(ctx);
+  else await ensemble({ config, runsRoot });
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    () => process.exit(0),
+    (err) => {
+      // Bad input names the file and the problem; anything else keeps its stack for debugging.
+      if (err instanceof DataError) process.stderr.write(`hms-efficientnet: ${err.message}\n`);
+      else process.stderr.write(`hms-efficientnet: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

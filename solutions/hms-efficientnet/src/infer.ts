@@ -1,0 +1,69 @@
+// The seed's inference: test.csv's spectrograms (10 min from row 0) and EEGs through the same
+// tiles, every fold model's softmax averaged, submission.csv = eeg_id + the 6 *_vote
+// probabilities (rows sum to 1; writeHmsSubmission checks every row).
+import * as fs from 'fs';
+import * as path from 'path';
+import { DataError, modelDirHandler, openRun, readHmsTest, saveNpy, writeHmsSubmission } from '@repro/io';
+import { tf } from '@repro/layers';
+import { enabledModalities, type HmsEfficientnetConfig } from './config';
+import { buildModalities, mergeTiles } from './features';
+import { normalizeRows, predictRows } from './model';
+import { StepTimer } from './timing';
+import { cacheDirFor, SOLUTION, type TrainContext } from './train';
+
+/** Sections a trained model depends on: the run's must match what infer would feed it. */
+function modelSections(c: HmsEfficientnetConfig): unknown {
+  return { inputs: c.inputs, model: c.model };
+}
+
+/** `nx run hms-efficientnet:infer`: the fold models of run `<config>-seed<seed>` (or --run-id) on test.csv. */
+export async function infer(ctx: TrainContext): Promise<{ submission: string; probs: Float32Array; eegIds: Float64Array }> {
+  const runDir = path.join(ctx.runsRoot, SOLUTION, ctx.runId ?? `${ctx.configName}-seed${ctx.seed}`);
+  if (!fs.existsSync(path.join(runDir, 'config.json'))) {
+    throw new DataError(runDir, `no trained run here (no config.json); run 'nx run hms-efficientnet:train' with the same --config/--seed/--run-id first`);
+  }
+  const run = openRun(runDir);
+  const stored = run.config as HmsEfficientnetConfig;
+  if (JSON.stringify(modelSections(stored)) !== JSON.stringify(modelSections(ctx.config))) {
+    throw new DataError(path.join(runDir, 'config.json'), `the run was trained with other inputs/model settings than config '${ctx.configName}' gives now; pass the run's own --config and overrides, or --run-id`);
+  }
+  const log = (l: string) => run.log(l);
+  const timer = new StepTimer(log, run.path('timings.json'));
+  log(`hms-efficientnet infer: run ${run.dir}, test data ${ctx.config.data.dir}`);
+  const folds: string[] = [];
+  for (let k = 0; k < stored.train.folds; k++) {
+    const dir = path.join(run.dir, `fold_${k}`, 'model');
+    if (fs.existsSync(path.join(dir, 'model.json'))) folds.push(dir);
+  }
+  if (folds.length === 0) throw new DataError(run.dir, 'no fold models (fold_k/model/model.json); the training did not finish a fold');
+  if (folds.length < stored.train.foldsToTrain) log(`warning: only ${folds.length} of ${stored.train.foldsToTrain} fold models exist; averaging those`);
+
+  const test = await readHmsTest(ctx.config.data.dir);
+  const items = Array.from({ length: test.nRows }, (_, i) => ({ eegId: test.eegId[i], spectrogramId: test.spectrogramId[i], specRow: 0 }));
+  const use = enabledModalities(stored.inputs);
+  const mods = await buildModalities(ctx.config.data.dir, 'test', items, use, stored.inputs, {
+    cacheDir: ctx.config.data.cache ? cacheDirFor(ctx.runsRoot) : undefined,
+    log,
+    time: (name, fn) => timer.time(name, fn),
+  });
+  const { x, height, width } = mergeTiles(mods, use, test.nRows, stored.inputs);
+  const rows = Int32Array.from({ length: test.nRows }, (_, i) => i);
+  const sum = new Float64Array(test.nRows * 6);
+  await timer.time('predict_test', async () => {
+    for (const dir of folds) {
+      const model = await tf.loadLayersModel(modelDirHandler(dir));
+      const p = predictRows(model, x, height, width, rows, stored.train.predictBatchSize);
+      model.dispose();
+      for (let i = 0; i < p.length; i++) sum[i] += p[i];
+      log(`  ${path.relative(run.dir, dir)}: predicted ${test.nRows} test EEGs`);
+    }
+  });
+  const probs = normalizeRows(Float32Array.from(sum, (v) => v / folds.length));
+  const submission = run.path('submission.csv');
+  await writeHmsSubmission(submission, test.eegId, probs);
+  saveNpy(run.path('test_pred.npy'), probs, [test.nRows, 6]);
+  saveNpy(run.path('test_eeg_ids.npy'), test.eegId);
+  log(`Submission (${test.nRows} rows, eeg_id + 6 vote probabilities, mean of ${folds.length} fold models) -> ${submission}`);
+  run.writeMetrics({ infer: { nTest: test.nRows, foldModels: folds.length, submission: path.basename(submission) } });
+  return { submission, probs, eegIds: test.eegId };
+}

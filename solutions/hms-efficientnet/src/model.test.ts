@@ -1,0 +1,42 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { modelDirHandler } from '@repro/io';
+import { batchNormLayers, tf } from '@repro/layers';
+import { buildModel, loadPretrained, normalizeRows, predictRows } from './model';
+
+const small = { variant: 'b0' as const, widthScale: 0.1, dropRate: 0.1, dropConnectRate: 0.2, bnMomentum: 0.9, weights: '' };
+
+describe('model', () => {
+  it('gives 6 logits; predictRows returns softmax rows in the requested order', () => {
+    const m = buildModel(small, 16, 16, 3);
+    expect(m.outputs[0].shape).toEqual([null, 6]);
+    expect(batchNormLayers(m).every((l) => l.momentum === 0.9)).toBe(true);
+    const x = Float32Array.from({ length: 3 * 256 }, (_, i) => Math.sin(i));
+    const p = predictRows(m, x, 16, 16, [2, 0], 1);
+    const q = predictRows(m, x, 16, 16, [0, 2], 2);
+    expect(Array.from(p.subarray(0, 6)).map((v) => v.toFixed(5))).toEqual(Array.from(q.subarray(6, 12)).map((v) => v.toFixed(5)));
+    for (let i = 0; i < 2; i++) expect(p.subarray(i * 6, i * 6 + 6).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    m.dispose();
+  });
+
+  it('loads backbone weights from a local model.json and names the config file when they do not fit', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hms-eff-w-'));
+    const a = buildModel(small, 16, 16, 1);
+    await a.save(modelDirHandler(dir));
+    const b = buildModel(small, 16, 16, 2);
+    expect(await loadPretrained(b, path.join(dir, 'model.json'), 'cfg.json')).toMatch(/loaded \d+ weights/);
+    const stem = (m: tf.LayersModel) => Array.from(m.getLayer('stem_conv').getWeights()[0].dataSync());
+    expect(stem(b)).toEqual(stem(a));
+    const wide = buildModel({ ...small, widthScale: 0.5 }, 16, 16, 2);
+    await expect(loadPretrained(wide, path.join(dir, 'model.json'), 'cfg.json')).rejects.toThrow(/cfg\.json: model\.weights .*shape mismatches/s);
+    [a, b, wide].forEach((m) => m.dispose());
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('normalizeRows makes each row sum to 1', () => {
+    const p = normalizeRows(Float32Array.from([1, 1, 1, 1, 1, 3, 2, 0, 0, 0, 0, 0]));
+    expect(Array.from(p.subarray(6))).toEqual([1, 0, 0, 0, 0, 0]);
+    expect(p[5]).toBeCloseTo(3 / 8, 7);
+  });
+});

@@ -1,0 +1,81 @@
+// The seed's CustomModel: timm's tf_efficientnet_b0 (or efficientnet_b4) with a 6-way head on
+// the merged 1-channel image. Here @repro/layers' EfficientNet (Keras layer names), logits out
+// (the loss applies log-softmax, predictions softmax), ImageNet weights only from a local file.
+import * as path from 'path';
+import { batchNormLayers, buildEfficientNet, loadEfficientNetWeights, tf } from '@repro/layers';
+import { DataError } from '@repro/io';
+import type { HmsEfficientnetConfig } from './config';
+
+export function buildModel(m: HmsEfficientnetConfig['model'], height: number, width: number, seed: number, channels = 1): tf.LayersModel {
+  const model = buildEfficientNet({
+    variant: m.variant,
+    inputShape: [height, width, channels],
+    nClasses: 6,
+    widthScale: m.widthScale,
+    dropRate: m.dropRate,
+    dropConnectRate: m.dropConnectRate,
+    activation: 'linear',
+    seed,
+  });
+  // Keras convention (moving = m * moving + (1 - m) * batch): tf_efficientnet_b0 uses 0.99, timm's
+  // efficientnet_b4 PyTorch's default 0.9; on a few hundred steps 0.99 leaves stale statistics.
+  for (const l of batchNormLayers(model)) l.momentum = m.bnMomentum;
+  return model;
+}
+
+/** Set the backbone from the user's weight file (1-channel stem: the RGB kernel averaged, as timm does). */
+export async function loadPretrained(model: tf.LayersModel, file: string, configFile: string): Promise<string> {
+  try {
+    const r = await loadEfficientNetWeights(model, path.resolve(file), { stemChannels: 'average' });
+    return `loaded ${r.loaded} weights from ${file}`;
+  } catch (err) {
+    throw new DataError(configFile, `model.weights '${file}': ${(err as Error).message}`);
+  }
+}
+
+/** Channels of the model input: the image, plus the row-position channel when enabled. */
+export function inputChannels(positionChannel: boolean): number {
+  return positionChannel ? 2 : 1;
+}
+
+/** Write one [h, w] image into `dst` as [h, w, channels] (channel 1 = row position in [-1, 1]). */
+export function writeImage(dst: Float32Array, offset: number, img: ArrayLike<number>, height: number, width: number, channels: number): void {
+  if (channels === 1) {
+    for (let i = 0; i < height * width; i++) dst[offset + i] = img[i];
+    return;
+  }
+  for (let y = 0; y < height; y++) {
+    const pos = height > 1 ? (2 * y) / (height - 1) - 1 : 0;
+    for (let x = 0; x < width; x++) {
+      const o = offset + (y * width + x) * channels;
+      dst[o] = img[y * width + x];
+      dst[o + 1] = pos;
+    }
+  }
+}
+
+/** Softmax probabilities of the given rows of x ([n, h, w] row-major), in `rows` order. */
+export function predictRows(model: tf.LayersModel, x: Float32Array, height: number, width: number, rows: ArrayLike<number>, batchSize: number): Float32Array {
+  const size = height * width;
+  const channels = model.inputs[0].shape[3] ?? 1;
+  const out = new Float32Array(rows.length * 6);
+  for (let s = 0; s < rows.length; s += batchSize) {
+    const e = Math.min(rows.length, s + batchSize);
+    const buf = new Float32Array((e - s) * size * channels);
+    for (let i = s; i < e; i++) writeImage(buf, (i - s) * size * channels, x.subarray(rows[i] * size, (rows[i] + 1) * size), height, width, channels);
+    const p = tf.tidy(() => tf.softmax(model.predict(tf.tensor4d(buf, [e - s, height, width, channels])) as tf.Tensor));
+    out.set(p.dataSync() as Float32Array, s * 6);
+    p.dispose();
+  }
+  return out;
+}
+
+/** Rows renormalised to sum to 1 (float32 softmax sums can be off by an ulp or two). */
+export function normalizeRows(p: Float32Array): Float32Array {
+  for (let i = 0; i < p.length; i += 6) {
+    let s = 0;
+    for (let k = 0; k < 6; k++) s += p[i + k];
+    for (let k = 0; k < 6; k++) p[i + k] /= s;
+  }
+  return p;
+}

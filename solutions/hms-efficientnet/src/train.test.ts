@@ -1,0 +1,80 @@
+import { hashSeed } from '@repro/layers';
+import { imageBatches, trainMeanOof, type TrainData } from './train';
+import { StepTimer } from './timing';
+
+function data(n: number, h: number, w: number): TrainData {
+  const targets = new Float64Array(n * 6);
+  for (let i = 0; i < n; i++) targets[i * 6 + (i % 6)] = 1;
+  return {
+    table: { n, eegId: new Float64Array(n), spectrogramId: new Float64Array(n), specMin: new Float64Array(n), specMax: new Float64Array(n), patientId: new Int32Array(n), votes: targets, targets, target: new Int32Array(n), minRowVotes: new Float64Array(n) },
+    x: Float32Array.from({ length: n * h * w }, (_, i) => i),
+    height: h,
+    width: w,
+  };
+}
+
+describe('imageBatches', () => {
+  it('covers every row once per epoch, reshuffles per epoch, and the same (epoch, i) gives the same batch', () => {
+    const d = data(10, 2, 4);
+    const src = imageBatches({ data: d, rows: Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]), batchSize: 4, shuffle: true, seed: hashSeed(1), hflip: 0, tileWidth: 2 });
+    expect(src.numBatches()).toBe(3);
+    const firstPixel = (epoch: number) => {
+      const seen: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const b = src.batch(i, epoch) as { x: { arraySync(): number[][][][]; dispose(): void }; y: { dispose(): void } };
+        seen.push(...b.x.arraySync().map((img) => img[0][0][0] / 8));
+        b.x.dispose();
+        b.y.dispose();
+      }
+      return seen;
+    };
+    const e0 = firstPixel(0);
+    expect([...e0].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(firstPixel(0)).toEqual(e0);
+    expect(firstPixel(1)).not.toEqual(e0);
+  });
+
+  it('hflip = 1 flips every tile along time; the targets follow their images', () => {
+    const d = data(2, 1, 4);
+    const src = imageBatches({ data: d, rows: Int32Array.from([1]), batchSize: 1, shuffle: false, seed: 0, hflip: 1, tileWidth: 2 });
+    const b = src.batch(0, 0) as { x: { dataSync(): Float32Array; dispose(): void }; y: { dataSync(): Float32Array; dispose(): void } };
+    expect(Array.from(b.x.dataSync())).toEqual([5, 4, 7, 6]);
+    expect(Array.from(b.y.dataSync())).toEqual([0, 1, 0, 0, 0, 0]);
+    b.x.dispose();
+    b.y.dispose();
+  });
+});
+
+describe('trainMeanOof', () => {
+  it('gives each validation row the training rows mean target', () => {
+    const d = data(3, 1, 1);
+    const oof = trainMeanOof(d.table, [{ train: Int32Array.from([0, 1]), valid: Int32Array.from([2]) }]);
+    expect(Array.from(oof.subarray(12, 18))).toEqual([0.5, 0.5, 0, 0, 0, 0]);
+    expect(Number.isNaN(oof[0])).toBe(true);
+  });
+});
+
+describe('StepTimer (the seed log_time)', () => {
+  it('logs start and duration of each step, also when it throws', async () => {
+    const lines: string[] = [];
+    const t = new StepTimer((l) => lines.push(l));
+    const f = t.wrap('double', async (x: number) => 2 * x);
+    await expect(f(4)).resolves.toBe(8);
+    await expect(t.time('boom', () => Promise.reject(new Error('x')))).rejects.toThrow('x');
+    expect(t.steps.map((s) => s.name)).toEqual(['double', 'boom (failed)']);
+    expect(lines.filter((l) => /^\[time\] double took \d+\.\d{4} seconds/.test(l))).toHaveLength(1);
+    expect(lines.some((l) => /^\[time\] double started at \d{4}-/.test(l))).toBe(true);
+  });
+});
+
+describe('row-position channel', () => {
+  it('channel 1 runs from -1 (top row) to 1 (bottom row); channel 0 is the image', () => {
+    const d = data(1, 3, 2);
+    const src = imageBatches({ data: d, rows: Int32Array.from([0]), batchSize: 1, shuffle: false, seed: 0, hflip: 0, tileWidth: 2, channels: 2 });
+    const b = src.batch(0, 0) as { x: { shape: number[]; dataSync(): Float32Array; dispose(): void }; y: { dispose(): void } };
+    expect(b.x.shape).toEqual([1, 3, 2, 2]);
+    expect(Array.from(b.x.dataSync())).toEqual([0, -1, 1, -1, 2, 0, 3, 0, 4, 1, 5, 1]);
+    b.x.dispose();
+    b.y.dispose();
+  });
+});

@@ -1,0 +1,504 @@
+// The seed's training: GroupKFold by patient_id; per fold the EfficientNet on the merged input
+// tiles, KLDivLoss(batchmean) on log-softmax, AdamW + OneCycleLR stepped per batch, gradient-norm
+// clipping, validation every epoch and the best-validation weights kept; stage 2 continues on
+// the eeg_ids with many votes at a lower LR. Then the OOF CV KL next to the train-mean baseline.
+//
+// Resumable like hms-wavenet: finished folds are reloaded (runOutOfFold's DONE marker) and an
+// interrupted stage resumes after its last finished epoch (trainModel's checkpointDir). With
+// train.workers > 1 folds train in child processes (wasm computes on one thread).
+import { ChildProcess, fork } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { groupKFold, runOutOfFold, type Fold } from '@repro/cv';
+import { createRun, DataError, lineChartSvg, loadNpy, modelDirHandler, openRun, readJson, saveNpy, writeJson, writeSvg, type Run } from '@repro/io';
+import {
+  adamW,
+  hashSeed,
+  klDivWithLogits,
+  oneCycle,
+  permutation,
+  SeededRng,
+  tf,
+  trainModel,
+  type BackendChoice,
+  type BackendInfo,
+  type EpochRecord,
+  type IndexedBatchSource,
+} from '@repro/layers';
+import { klDivergenceScore } from '@repro/metrics';
+import { enabledModalities, type HmsEfficientnetConfig, type Modality } from './config';
+import { buildModalities, flipTiles, mergeTiles, type Item } from './features';
+import { consensusCounts, loadTrain, type EegTable } from './load';
+import { buildModel, inputChannels, loadPretrained, normalizeRows, predictRows, writeImage } from './model';
+import { StepTimer } from './timing';
+
+export const SOLUTION = 'hms-efficientnet';
+
+export function cacheDirFor(runsRoot: string): string {
+  return path.join(runsRoot, SOLUTION, 'cache');
+}
+
+export interface TrainData {
+  table: EegTable;
+  /** [n, height, width] merged input images. */
+  x: Float32Array;
+  height: number;
+  width: number;
+}
+
+/** The notebook's spectrogram window start: r = int((min + max) // 4) rows (offsets in s, 2 s per row). */
+export function trainItems(t: EegTable): Item[] {
+  return Array.from({ length: t.n }, (_, i) => ({ eegId: t.eegId[i], spectrogramId: t.spectrogramId[i], specRow: Math.floor((t.specMin[i] + t.specMax[i]) / 4) }));
+}
+
+export async function prepareTrainData(
+  config: HmsEfficientnetConfig,
+  seed: number,
+  o: { cacheDir: string; outDir?: string; log: (l: string) => void; timer: StepTimer; modalities?: readonly Modality[] },
+): Promise<TrainData> {
+  const table = await o.timer.time('load_train_csv', () =>
+    loadTrain(config.data.dir, { maxEegs: config.data.maxEegs, balanced: config.data.balanced, seed, outDir: o.outDir, log: o.log }),
+  );
+  o.log(`Train data grouped by eeg_id: ${table.n} EEGs of ${new Set(table.patientId).size} patients; consensus ${JSON.stringify(consensusCounts(table))}`);
+  const use = enabledModalities(config.inputs);
+  const mods = await buildModalities(config.data.dir, 'train', trainItems(table), o.modalities ?? use, config.inputs, {
+    cacheDir: config.data.cache ? o.cacheDir : undefined,
+    log: o.log,
+    time: (name, fn) => o.timer.time(name, fn),
+  });
+  const merged = await o.timer.time('merge_modalities', () => mergeTiles(mods, use, table.n, config.inputs));
+  o.log(`Input: ${use.join(' + ')} tiles of ${config.inputs.tileHeight} x ${config.inputs.tileWidth} -> [${table.n}, ${merged.height}, ${merged.width}, 1]`);
+  return { table, ...merged };
+}
+
+export function makeFolds(config: HmsEfficientnetConfig, table: EegTable): Fold[] {
+  return groupKFold(table.patientId, { nSplits: config.train.folds }).slice(0, config.train.foldsToTrain);
+}
+
+/** Shuffled micro-batches with the seed's horizontal flip, deterministic per (seed, epoch, batch). */
+export function imageBatches(a: {
+  data: TrainData;
+  rows: Int32Array;
+  batchSize: number;
+  shuffle: boolean;
+  seed: number;
+  hflip: number;
+  tileWidth: number;
+  /** Input channels (2 adds the row-position channel). @default 1 */
+  channels?: number;
+}): IndexedBatchSource {
+  const { data, rows } = a;
+  const size = data.height * data.width;
+  const channels = a.channels ?? 1;
+  const img = new Float32Array(size);
+  const n = Math.ceil(rows.length / a.batchSize);
+  let cached: { epoch: number; order: Int32Array } | undefined;
+  return {
+    numBatches: () => n,
+    batch(i, epoch) {
+      if (a.shuffle && cached?.epoch !== epoch) cached = { epoch, order: permutation(rows.length, new SeededRng(hashSeed(a.seed, epoch))) };
+      const rng = new SeededRng(hashSeed(a.seed, epoch, i, 7));
+      const s = i * a.batchSize;
+      const e = Math.min(rows.length, s + a.batchSize);
+      const x = new Float32Array((e - s) * size * channels);
+      const y = new Float32Array((e - s) * 6);
+      for (let j = s; j < e; j++) {
+        const r = rows[a.shuffle ? cached!.order[j] : j];
+        img.set(data.x.subarray(r * size, (r + 1) * size));
+        if (a.hflip > 0 && rng.next() < a.hflip) flipTiles(img, data.height, data.width, a.tileWidth);
+        writeImage(x, (j - s) * size * channels, img, data.height, data.width, channels);
+        for (let k = 0; k < 6; k++) y[(j - s) * 6 + k] = data.table.targets[r * 6 + k];
+      }
+      return { x: tf.tensor4d(x, [e - s, data.height, data.width, channels]), y: tf.tensor2d(y, [e - s, 6]) };
+    },
+  };
+}
+
+export interface EpochTiming {
+  stage: number;
+  epoch: number;
+  lr: number;
+  loss: number;
+  valLoss?: number;
+  seconds: number;
+  secondsPerStep: number;
+}
+
+export interface FoldOutcome {
+  valid: Float32Array;
+  metrics: Record<string, number>;
+}
+
+/** One fold: stage 1 on all training eeg_ids, stage 2 on those with many votes, best weights kept. */
+export async function trainFold(args: {
+  config: HmsEfficientnetConfig;
+  configFile: string;
+  seed: number;
+  fold: number;
+  train: Int32Array;
+  valid: Int32Array;
+  data: TrainData;
+  foldDir: string;
+  log: (l: string) => void;
+  timer: StepTimer;
+}): Promise<FoldOutcome> {
+  const { config, seed, fold, data, foldDir, timer } = args;
+  const t = config.train;
+  const log = (l: string) => args.log(`[fold ${fold + 1}] ${l}`);
+  const epochsFile = path.join(foldDir, 'epochs.json');
+  const timings: EpochTiming[] = fs.existsSync(epochsFile) ? readJson<EpochTiming[]>(epochsFile) : [];
+  const accumulate = t.batchSize / t.microBatchSize;
+  const channels = inputChannels(config.inputs.positionChannel);
+  const validBatches = imageBatches({ data, rows: args.valid, batchSize: t.predictBatchSize, shuffle: false, seed: 0, hflip: 0, tileWidth: config.inputs.tileWidth, channels });
+  const lrs: Record<string, number[]> = {};
+
+  const stage = async (s: { stage: number; rows: Int32Array; epochs: number; maxLr: number; createModel: () => tf.LayersModel; ckpt: string }) => {
+    const trainBatches = imageBatches({
+      data,
+      rows: s.rows,
+      batchSize: t.microBatchSize,
+      shuffle: true,
+      seed: hashSeed(seed, fold, s.stage),
+      hflip: config.inputs.hflip,
+      tileWidth: config.inputs.tileWidth,
+      channels,
+    });
+    const stepsPerEpoch = Math.ceil(trainBatches.numBatches(0) / accumulate);
+    const schedule = oneCycle({ maxLr: s.maxLr, totalSteps: s.epochs * stepsPerEpoch, pctStart: t.pctStart, divFactor: t.divFactor, finalDivFactor: t.finalDivFactor, annealStrategy: 'cos' });
+    lrs[`stage ${s.stage}`] = Array.from({ length: s.epochs * stepsPerEpoch }, (_, k) => schedule(k));
+    log(`stage ${s.stage}: ${s.rows.length} train EEGs, ${args.valid.length} valid EEGs; ${s.epochs} epochs x ${stepsPerEpoch} steps of ${t.batchSize}; OneCycle max_lr ${s.maxLr}`);
+    return trainModel({
+      createModel: s.createModel,
+      loss: klDivWithLogits(),
+      optimizer: () => adamW({ learningRate: s.maxLr / t.divFactor, weightDecay: t.weightDecay }),
+      schedule,
+      trainBatches,
+      validBatches,
+      epochs: s.epochs,
+      seed: hashSeed(seed, fold),
+      clipNorm: t.clipNorm,
+      accumulateSteps: accumulate,
+      restoreBest: true,
+      checkpointDir: s.ckpt,
+      log,
+      onEpochEnd: (r: EpochRecord) => {
+        const rec: EpochTiming = { stage: s.stage, epoch: r.epoch, lr: r.lr, loss: r.loss, valLoss: r.valLoss, seconds: r.seconds, secondsPerStep: r.seconds / stepsPerEpoch };
+        const i = timings.findIndex((x) => x.stage === rec.stage && x.epoch === rec.epoch);
+        if (i >= 0) timings[i] = rec;
+        else timings.push(rec);
+        writeJson(epochsFile, timings);
+      },
+    });
+  };
+
+  const initial = buildModel(config.model, data.height, data.width, hashSeed(seed, fold, 11), channels);
+  if (config.model.weights) log(await loadPretrained(initial, config.model.weights, args.configFile));
+  const r1 = await timer.time(`fold${fold + 1}_stage1_training`, () =>
+    stage({ stage: 1, rows: args.train, epochs: t.epochs, maxLr: t.maxLr, createModel: () => initial, ckpt: path.join(foldDir, 'ckpt') }),
+  );
+  let model = r1.model;
+  const best1 = Math.min(...r1.history.map((h) => h.valLoss ?? Infinity));
+  let bestStage = 1;
+  let bestVal = best1;
+  if (t.twoStage.enabled) {
+    const high = args.train.filter((r) => data.table.minRowVotes[r] >= t.twoStage.minVotes);
+    if (high.length === 0) {
+      log(`stage 2 skipped: no train EEG has >= ${t.twoStage.minVotes} votes in every row`);
+    } else {
+      // The stage-1 best weights stay available: stage 2 is kept only when it validates better.
+      const kept = model.getWeights().map((w) => tf.keep(w.clone()));
+      const stage1Model = model;
+      const r2 = await timer.time(`fold${fold + 1}_stage2_training`, () =>
+        stage({ stage: 2, rows: high, epochs: t.twoStage.epochs, maxLr: t.twoStage.maxLr, createModel: () => stage1Model, ckpt: path.join(foldDir, 'ckpt_stage2') }),
+      );
+      model = r2.model;
+      const best2 = Math.min(...r2.history.map((h) => h.valLoss ?? Infinity));
+      if (best2 < best1) {
+        bestStage = 2;
+        bestVal = best2;
+      } else model.setWeights(kept);
+      tf.dispose(kept);
+      log(`best validation KL: stage 1 ${best1.toFixed(5)}, stage 2 ${best2.toFixed(5)} -> keeping stage ${bestStage}`);
+    }
+  }
+  writeJson(path.join(foldDir, 'lr.json'), lrs);
+  await model.save(modelDirHandler(path.join(foldDir, 'model')));
+  const p0 = performance.now();
+  const valid = await timer.time(`fold${fold + 1}_predict_valid`, () => predictRows(model, data.x, data.height, data.width, args.valid, t.predictBatchSize));
+  const predictSeconds = (performance.now() - p0) / 1000;
+  model.dispose();
+  const s1 = timings.filter((x) => x.stage === 1);
+  return {
+    valid,
+    metrics: {
+      bestStage,
+      bestValLoss: bestVal,
+      stage1BestValLoss: best1,
+      predictSeconds,
+      meanSecondsPerStep: s1.reduce((a, x) => a + x.secondsPerStep, 0) / Math.max(1, s1.length),
+    },
+  };
+}
+
+/** The train-mean baseline: each validation row gets the training rows' mean target. */
+export function trainMeanOof(table: EegTable, folds: readonly Fold[]): Float64Array {
+  const out = new Float64Array(table.n * 6).fill(NaN);
+  for (const f of folds) {
+    const mean = new Float64Array(6);
+    for (const r of f.train) for (let k = 0; k < 6; k++) mean[k] += table.targets[r * 6 + k] / f.train.length;
+    for (const r of f.valid) for (let k = 0; k < 6; k++) out[r * 6 + k] = mean[k];
+  }
+  return out;
+}
+
+/** Kaggle's KL of predictions over `rows` (pred indexed by position, or by row when byRow). */
+export function scoreRows(table: EegTable, rows: ArrayLike<number>, pred: ArrayLike<number>, byRow = false): number {
+  const sol = new Float64Array(rows.length * 6);
+  const sub = new Float64Array(rows.length * 6);
+  for (let i = 0; i < rows.length; i++) {
+    for (let k = 0; k < 6; k++) {
+      sol[i * 6 + k] = table.targets[rows[i] * 6 + k];
+      sub[i * 6 + k] = pred[(byRow ? rows[i] : i) * 6 + k];
+    }
+  }
+  return klDivergenceScore(sol, sub, 6);
+}
+
+/** Worker processes for (run directory, fold) jobs; wait() resolves when a job's worker exits 0. */
+export class FoldPool {
+  private readonly done = new Map<string, Promise<void>>();
+  private readonly resolvers = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
+  private readonly children = new Set<ChildProcess>();
+  private next = 0;
+
+  constructor(
+    private readonly jobs: { runDir: string; fold: number }[],
+    workers: number,
+    private readonly spawn: (job: { runDir: string; fold: number }) => ChildProcess,
+  ) {
+    for (const j of jobs) {
+      const key = FoldPool.key(j.runDir, j.fold);
+      const p = new Promise<void>((resolve, reject) => this.resolvers.set(key, { resolve, reject }));
+      p.catch(() => {}); // surfaced through wait()
+      this.done.set(key, p);
+    }
+    for (let i = 0; i < Math.min(workers, jobs.length); i++) this.launch();
+  }
+
+  static key(runDir: string, fold: number): string {
+    return `${path.resolve(runDir)}#${fold}`;
+  }
+
+  private launch(): void {
+    if (this.next >= this.jobs.length) return;
+    const job = this.jobs[this.next++];
+    const child = this.spawn(job);
+    this.children.add(child);
+    child.on('exit', (code, signal) => {
+      this.children.delete(child);
+      const r = this.resolvers.get(FoldPool.key(job.runDir, job.fold))!;
+      if (code === 0) r.resolve();
+      else r.reject(new Error(`${job.runDir} fold ${job.fold + 1}: worker exited with ${signal ?? `code ${code}`} (its output is above; re-run to resume)`));
+      this.launch();
+    });
+  }
+
+  has(runDir: string, fold: number): boolean {
+    return this.done.has(FoldPool.key(runDir, fold));
+  }
+
+  wait(runDir: string, fold: number): Promise<void> {
+    const p = this.done.get(FoldPool.key(runDir, fold));
+    if (!p) throw new Error(`${runDir} fold ${fold + 1} was not given to the worker pool`);
+    return p;
+  }
+
+  /** Stop the workers this pool started (each by its own pid). */
+  kill(): void {
+    for (const c of this.children) c.kill('SIGTERM');
+    this.children.clear();
+  }
+}
+
+const WORKER_PRED = 'worker_valid_pred.npy';
+const WORKER_METRICS = 'worker_metrics.json';
+
+/** `cli.ts fold-worker --run-dir DIR --fold K --cache-dir C`: train one fold of an existing run. */
+export async function foldWorker(runDir: string, fold: number, cacheDir: string, backendInfo: BackendInfo): Promise<void> {
+  const run = openRun(runDir);
+  const config = run.config as HmsEfficientnetConfig;
+  const log = (l: string) => run.log(l);
+  const timer = new StepTimer(log, path.join(run.dir, 'timings.json'));
+  const data = await prepareTrainData(config, run.seed, { cacheDir, log: () => {}, timer: new StepTimer(() => {}) });
+  const f = makeFolds(config, data.table)[fold];
+  if (!f) throw new Error(`fold-worker: fold ${fold} is not a fold of ${runDir}`);
+  log(`[fold ${fold + 1}] worker pid ${process.pid} on ${backendInfo.backend}`);
+  const foldDir = path.join(run.dir, `fold_${fold}`);
+  fs.mkdirSync(foldDir, { recursive: true });
+  const out = await trainFold({ config, configFile: path.join(run.dir, 'config.json'), seed: run.seed, fold, train: f.train, valid: f.valid, data, foldDir, log, timer });
+  saveNpy(path.join(foldDir, WORKER_PRED), out.valid, [f.valid.length, 6]);
+  writeJson(path.join(foldDir, WORKER_METRICS), out.metrics);
+}
+
+function readTruth(dataDir: string): { floorKL?: number; trainMeanKL?: number } | undefined {
+  const file = path.join(dataDir, 'truth.json');
+  return fs.existsSync(file) ? readJson<{ figures?: { floorKL?: number; trainMeanKL?: number } }>(file).figures : undefined;
+}
+
+export interface TrainContext {
+  config: HmsEfficientnetConfig;
+  configName: string;
+  configFile: string;
+  seed: number;
+  runId?: string;
+  runsRoot: string;
+  backend: BackendChoice;
+  backendInfo: BackendInfo;
+  cliPath: string;
+}
+
+/** Spawns `cli.ts fold-worker` for a job. */
+export function workerSpawner(ctx: TrainContext): (job: { runDir: string; fold: number }) => ChildProcess {
+  return (job) =>
+    fork(ctx.cliPath, ['fold-worker', '--run-dir', job.runDir, '--fold', String(job.fold), '--cache-dir', cacheDirFor(ctx.runsRoot), '--backend', ctx.backend], { stdio: 'inherit' });
+}
+
+/** Unfinished folds of a run (no DONE marker). */
+export function unfinishedFolds(runDir: string, nFolds: number): number[] {
+  return Array.from({ length: nFolds }, (_, k) => k).filter((k) => !fs.existsSync(path.join(runDir, `fold_${k}`, 'DONE')));
+}
+
+/** Train every fold of `run` (in-process, or through `pool` when it holds the run's folds) and score. */
+export async function trainRun(run: Run, ctx: TrainContext, data: TrainData, timer: StepTimer, pool?: FoldPool): Promise<Record<string, unknown>> {
+  const config = run.config as HmsEfficientnetConfig;
+  const log = (l: string) => run.log(l);
+  const t0 = performance.now();
+  const { table } = data;
+  saveNpy(run.path('oof_eeg_ids.npy'), table.eegId);
+  const folds = makeFolds(config, table);
+  log(`GroupKFold(n_splits=${config.train.folds}) by patient_id; training ${folds.length} fold(s)`);
+  const result = await runOutOfFold({
+    folds,
+    nRows: table.n,
+    nOutputs: 6,
+    dir: run.dir,
+    logger: log,
+    score: (rows, pred) => scoreRows(table, rows, pred),
+    fitFold: async ({ fold, train: tr, valid, foldDir }) => {
+      if (pool?.has(run.dir, fold)) {
+        await pool.wait(run.dir, fold);
+        const pred = loadNpy(path.join(foldDir, WORKER_PRED)).data;
+        if (!(pred instanceof Float32Array) || pred.length !== valid.length * 6) {
+          throw new DataError(path.join(foldDir, WORKER_PRED), `expected ${valid.length} x 6 float32 predictions from the fold worker`);
+        }
+        return { valid: pred, metrics: readJson<Record<string, number>>(path.join(foldDir, WORKER_METRICS)) };
+      }
+      return trainFold({ config, configFile: ctx.configFile, seed: run.seed, fold, train: tr, valid, data, foldDir, log, timer });
+    },
+  });
+  // Softmax rows can be off by float32 rounding; the OOF file holds rows summing to 1.
+  saveNpy(run.path('oof.npy'), normalizeRows(result.oof), [table.n, 6]);
+
+  const rows = Int32Array.from(folds.flatMap((f) => Array.from(f.valid))).sort();
+  const cv = result.score!;
+  const base = trainMeanOof(table, folds);
+  const baselineKL = scoreRows(table, rows, base, true);
+  const truth = readTruth(config.data.dir);
+  const timings = folds.map((_, k) => {
+    const f = path.join(run.dir, `fold_${k}`, 'epochs.json');
+    return fs.existsSync(f) ? readJson<EpochTiming[]>(f) : [];
+  });
+  log(`CV KL (OOF, KLDivLoss batchmean on log-softmax = Kaggle score) = ${cv.toFixed(5)}`);
+  log(`CV KL of the train-mean baseline = ${baselineKL.toFixed(5)}`);
+  if (truth?.floorKL !== undefined) log(`Synthetic truth floor (best possible KL, all eeg_ids) = ${truth.floorKL.toFixed(5)}`);
+  const metrics = run.writeMetrics({
+    cvKL: cv,
+    baselineKL,
+    floorKL: truth?.floorKL ?? null,
+    nEegs: table.n,
+    nPatients: new Set(table.patientId).size,
+    modalities: enabledModalities(config.inputs),
+    inputShape: [data.height, data.width, inputChannels(config.inputs.positionChannel)],
+    folds: config.train.folds,
+    foldsTrained: folds.length,
+    perFold: result.reports.map((r, k) => ({ fold: r.fold + 1, nTrain: r.nTrain, nValid: r.nValid, kl: r.score, baselineKL: scoreRows(table, folds[k].valid, base, true), seconds: r.seconds, ...r.metrics })),
+    epochs: timings,
+    backend: ctx.backendInfo.backend,
+    trainWallSeconds: (performance.now() - t0) / 1000,
+  });
+
+  // Learning curve per fold and the seed's "Two stages strategy" LR picture (fold 1's schedule).
+  const series = timings.flatMap((ts, k) => {
+    const x = ts.map((_, i) => i + 1);
+    return [
+      { name: `fold ${k + 1} loss`, x, y: ts.map((e) => e.loss) },
+      { name: `fold ${k + 1} val`, x, y: ts.map((e) => e.valLoss ?? NaN) },
+    ];
+  });
+  if (series.some((s) => s.y.some(Number.isFinite))) {
+    writeSvg(run.path('learning_curve.svg'), lineChartSvg(series, { title: `hms-efficientnet ${run.id}: KL per epoch (stages in sequence)`, xLabel: 'epoch', yLabel: 'KL' }));
+  }
+  const lrFile = path.join(run.dir, 'fold_0', 'lr.json');
+  if (fs.existsSync(lrFile)) {
+    const lrs = readJson<Record<string, number[]>>(lrFile);
+    let offset = 0;
+    const lrSeries = Object.entries(lrs).map(([name, y]) => {
+      const x = y.map((_, i) => offset + i + 1);
+      offset += y.length;
+      return { name, x, y };
+    });
+    writeSvg(run.path('lr.svg'), lineChartSvg(lrSeries, { title: 'Two stages strategy: OneCycle learning rate per step (fold 1)', xLabel: 'optimizer step', yLabel: 'learning rate', logY: true }));
+  }
+  return metrics;
+}
+
+/** Run `work` with SIGINT/SIGTERM stopping the pool's workers too. */
+export async function withPool<T>(pool: FoldPool | undefined, work: () => Promise<T>): Promise<T> {
+  const onSignal = () => {
+    pool?.kill();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await work();
+  } catch (err) {
+    pool?.kill();
+    throw err;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+/** `nx run hms-efficientnet:train`. */
+export async function train(ctx: TrainContext): Promise<Record<string, unknown>> {
+  const { config, seed } = ctx;
+  const run = createRun({ root: ctx.runsRoot, solution: SOLUTION, config, configName: ctx.configName, seed, runId: ctx.runId });
+  const log = (l: string) => run.log(l);
+  const timer = new StepTimer(log, run.path('timings.json'));
+  log(`hms-efficientnet train: run ${run.dir} (config ${ctx.configName}, seed ${seed})`);
+  log(ctx.backendInfo.summary);
+  return timer.time('train_pipeline', async () => {
+    const data = await prepareTrainData(config, seed, { cacheDir: cacheDirFor(ctx.runsRoot), outDir: run.dir, log, timer });
+    const folds = makeFolds(config, data.table);
+    if (config.model.weights) {
+      // Fail before any training when the weight file does not fit the model.
+      const probe = buildModel(config.model, data.height, data.width, 0, inputChannels(config.inputs.positionChannel));
+      try {
+        log(await loadPretrained(probe, config.model.weights, ctx.configFile));
+      } finally {
+        probe.dispose();
+      }
+    }
+    const todo = unfinishedFolds(run.dir, folds.length);
+    const workers = Math.min(config.train.workers, todo.length);
+    let pool: FoldPool | undefined;
+    if (workers > 1) {
+      log(`training folds ${todo.map((k) => k + 1).join(', ')} in ${workers} worker processes`);
+      pool = new FoldPool(todo.map((fold) => ({ runDir: run.dir, fold })), workers, workerSpawner(ctx));
+    }
+    const p = pool;
+    return withPool(p, () => trainRun(run, ctx, data, timer, p));
+  });
+}
