@@ -1,6 +1,59 @@
-// Entry point for `nx run ion-switching:<target>`. The pipeline lands with issue #7;
-// until then every target refuses loudly instead of pretending to succeed.
-import { notBuiltYet } from '@repro/io';
+// Entry point for `nx run ion-switching:<train|infer|ensemble>`:
+//
+//   tsx solutions/ion-switching/src/cli.ts <target> [--config default] [--backend auto] [--seed 42]
+//       [--run-id ID] [--data-dir data/ion-switching] [--runs-dir runs] [--train.epochs 3 ...dotted overrides]
+//
+// --runs-dir (or REPRO_RUNS_DIR) moves the runs root (default `runs`): run folders go to
+// <runs-dir>/ion-switching/<run-id>, the ensemble to <runs-dir>/ion-switching/ensemble.
+import * as path from 'path';
+import { DataError, loadConfig, parseCliArgs } from '@repro/io';
+import { initBackend } from '@repro/layers';
+import { validateConfig, type IonSwitchingConfig } from './config';
+import { ensemble } from './ensemble';
+import { infer } from './infer';
+import { train } from './train';
 
-const target = process.argv[2] ?? '(none)';
-notBuiltYet('ion-switching', target, 7);
+const SOLUTION_DIR = path.resolve(__dirname, '..');
+const TARGETS = ['train', 'infer', 'ensemble'] as const;
+const DEFAULT_SEED = 42;
+
+export async function main(argv: string[]): Promise<void> {
+  const args = parseCliArgs(argv);
+  const target = args.positional[0];
+  const overrides = args.overrides as Record<string, string | number | boolean>;
+  const runsDir = overrides['runs-dir'];
+  delete overrides['runs-dir'];
+  if (typeof runsDir === 'boolean') throw new Error('--runs-dir: expected a value after it');
+  const runsRoot = runsDir !== undefined ? String(runsDir) : (process.env.REPRO_RUNS_DIR ?? 'runs');
+  if (!TARGETS.includes(target as (typeof TARGETS)[number])) {
+    throw new Error(`ion-switching: expected a target (${TARGETS.join(', ')}), got '${target ?? ''}'`);
+  }
+  const configFile = path.join(SOLUTION_DIR, 'configs', `${args.config}.json`);
+  const config = loadConfig<IonSwitchingConfig>(SOLUTION_DIR, args.config, overrides);
+  if (args.dataDir) config.data.dir = args.dataDir;
+  validateConfig(config, configFile);
+  const seed = args.seed ?? DEFAULT_SEED;
+  if (target === 'ensemble') {
+    // Blending and the threshold search are plain arrays: no tensor backend needed.
+    await ensemble({ config, runsRoot });
+    return;
+  }
+  const backendInfo = await initBackend({ backend: args.backend, log: null });
+  if (target === 'train') {
+    await train({ config, configName: args.config, seed, runId: args.runId, runsRoot, backendInfo });
+  } else {
+    await infer({ config, configName: args.config, seed, runId: args.runId, runsRoot, backendInfo });
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    () => process.exit(0),
+    (err) => {
+      // Bad input names the file, row and column; anything else keeps its stack for debugging.
+      if (err instanceof DataError) process.stderr.write(`ion-switching: ${err.message}\n`);
+      else process.stderr.write(`ion-switching: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

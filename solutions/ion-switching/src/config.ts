@@ -1,0 +1,163 @@
+// The configuration of one ion-switching run: every field of configs/base.json, typed.
+// configs/smoke.json, default.json and kaggle.json extend base and override a few fields.
+import { DataError } from '@repro/io';
+import { resolveWidths, type CnnGruTransformerWaveWidths } from './model';
+
+/** One ensemble member: the seed's CnnGRUTransformerWave builder with its own widths. */
+export interface MemberConfig {
+  /** Width knobs of buildCnnGruTransformerWave (missing keys take the seed's value). */
+  widths: Partial<CnnGruTransformerWaveWidths>;
+  /** Dropout after the GRUs, the attention pooling and before the last Dense (seed: 0.2). */
+  dropout: number;
+}
+
+export interface IonSwitchingConfig {
+  data: {
+    /** Folder with train.csv, test.csv, sample_submission.csv (Kaggle's layout). --data-dir overrides. */
+    dir: string;
+  };
+  clean: {
+    /** Fit and remove the half-sine drifts (train batches 7..10, test rows 1.0M..1.5M) and the linear ones. */
+    removeDrift: boolean;
+    /**
+     * Subtract the drifts' known shapes (kaggle-facts: half-sine amplitude 5, linear rise 0.3 over
+     * its window) instead of least-squares fits; fits scatter by ~0.1 on short batches.
+     */
+    knownDrift: { enabled: boolean; halfSineAmplitude: number; linearRise: number };
+    /** Test chunks (0-based) that carry a linear drift (the community's drift analysis of the real test). */
+    testLinearDriftChunks: number[];
+    /** Subtract the per-batch cycle-averaged 50 Hz waveform (period in rows: 200 at 10 kHz). */
+    removeMains: boolean;
+    mainsPeriod: number;
+    /** Per-group affine map of the signal onto the open_channels scale, fitted on train. */
+    normalise: boolean;
+    /** Leave the outlier windows out of the fits, the forest and NN training (they are still predicted). */
+    excludeOutliers: boolean;
+  };
+  features: {
+    /** Lags/leads of the clean signal (seed: [-3, 3]). */
+    lags: number[];
+    /** Append signal^2 (seed: sig*sig). */
+    signalSquared: boolean;
+    rfc: {
+      /** Append random-forest class probabilities (seed: RFC proba on a (-20, 20) window). */
+      enabled: boolean;
+      /** Half-width of the window of lags/leads the forest sees (20 -> 41 columns). */
+      window: number;
+      /** Folds of the out-of-fold probabilities (the same sequence groups as the NN). */
+      folds: number;
+      nEstimators: number;
+      maxDepth: number;
+      maxFeatures: number;
+      /** Fraction of the training rows drawn per tree. */
+      maxSamples: number;
+      minSamplesLeaf: number;
+      /** Worker threads growing trees. */
+      nJobs: number;
+      /**
+       * One forest per channel-count group instead of one for all rows: the histogram forest bins
+       * each feature by quantiles of its training rows, and over all rows the rare high levels
+       * (8..10 open channels, < 3 % of rows) get too few bins to be told apart.
+       */
+      perGroup: boolean;
+    };
+  };
+  sequence: {
+    /** Samples per sequence (seed: 4000). Must divide the train batch length. */
+    length: number;
+    /** Sub-sequences the GRU branch folds into the batch (seed: 8). */
+    fold: number;
+  };
+  train: {
+    /** GroupKFold splits over sequence groups (seed: 5). */
+    folds: number;
+    epochs: number;
+    /** Sequences per step (seed notebook: 16). */
+    batchSize: number;
+    predictBatchSize: number;
+    /** Adam learning rate (seed notebook: 0.0015). */
+    lr: number;
+    /**
+     * The dynamic schedule: lr / divisors[i] once the epoch passes boundaries[i-1] (fractions of
+     * the epochs; seed notebook at 110 epochs: 30, 40, ..., 90 -> lr/3, lr/5, ..., lr/13, lr/100).
+     */
+    lrBoundaries: number[];
+    lrDivisors: number[];
+    /** SWA around Adam: average every `everySteps` optimizer steps after `startFraction` of the steps. */
+    swa: { enabled: boolean; everySteps: number; startFraction: number };
+    /**
+     * 'none', 'balanced' (n / (k * count_k)), 'sqrt-balanced' (its square root) or 11 explicit
+     * weights (the seed: sample weights "not working" on its full-length training).
+     */
+    classWeights: 'none' | 'balanced' | 'sqrt-balanced' | number[];
+    /** Macro F1 on the validation fold after every epoch (the seed notebook's callback). */
+    validateEachEpoch: boolean;
+    /** Members trained by `train` (keys of `members`), in order; the first is "the model". */
+    members: string[];
+  };
+  members: Record<string, MemberConfig>;
+  ensemble: {
+    /** Run ids to blend; empty = every run of the solution with OOF and test predictions. */
+    runs: string[];
+    /** Coordinate-search sweeps over the ten thresholds on the blended expected value. */
+    thresholdSweeps: number;
+  };
+}
+
+function fail(file: string, what: string): never {
+  throw new DataError(file, what);
+}
+
+const isInt = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
+const isPos = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+
+/** Check the fields whose mistakes would only surface deep inside a run. */
+export function validateConfig(c: IonSwitchingConfig, file: string): IonSwitchingConfig {
+  const { clean, features: f, sequence: s, train: t } = c;
+  if (!isInt(clean.mainsPeriod, 2)) fail(file, `clean.mainsPeriod must be an integer >= 2, got ${clean.mainsPeriod}`);
+  if (!Array.isArray(clean.testLinearDriftChunks) || !clean.testLinearDriftChunks.every((k) => isInt(k) && k < 12)) {
+    fail(file, 'clean.testLinearDriftChunks must list test chunk indices 0..11');
+  }
+  if (!Array.isArray(f.lags) || f.lags.length === 0 || !f.lags.every((k) => Number.isInteger(k))) fail(file, 'features.lags must list integer shifts');
+  if (!f.lags.includes(0)) fail(file, 'features.lags must include 0 (the signal itself)');
+  const r = f.rfc;
+  if (!isInt(r.window, 0)) fail(file, `features.rfc.window must be an integer >= 0, got ${r.window}`);
+  if (!isInt(r.folds, 2)) fail(file, `features.rfc.folds must be an integer >= 2, got ${r.folds}`);
+  if (!isInt(r.nEstimators, 1) || !isInt(r.maxDepth, 1) || !isInt(r.maxFeatures, 1) || !isInt(r.minSamplesLeaf, 1) || !isInt(r.nJobs, 1)) {
+    fail(file, 'features.rfc.nEstimators, maxDepth, maxFeatures, minSamplesLeaf and nJobs must be integers >= 1');
+  }
+  if (!(r.maxSamples > 0 && r.maxSamples <= 1)) fail(file, `features.rfc.maxSamples must be a fraction in (0, 1], got ${r.maxSamples}`);
+  if (!isInt(s.length, 1) || !isInt(s.fold, 1) || s.length % s.fold !== 0) fail(file, `sequence.length (${s.length}) must be a positive multiple of sequence.fold (${s.fold})`);
+  if (!isInt(t.folds, 2)) fail(file, `train.folds must be an integer >= 2, got ${t.folds}`);
+  if (!isInt(t.epochs, 1) || !isInt(t.batchSize, 1) || !isInt(t.predictBatchSize, 1)) fail(file, 'train.epochs, batchSize and predictBatchSize must be integers >= 1');
+  if (!isPos(t.lr)) fail(file, `train.lr must be > 0, got ${t.lr}`);
+  if (!Array.isArray(t.lrDivisors) || t.lrDivisors.length !== t.lrBoundaries.length + 1 || !t.lrDivisors.every(isPos)) {
+    fail(file, `train.lrDivisors must hold one positive divisor more than train.lrBoundaries (${t.lrBoundaries.length})`);
+  }
+  if (!t.lrBoundaries.every((b, i) => b > 0 && b < 1 && (i === 0 || b > t.lrBoundaries[i - 1]))) fail(file, 'train.lrBoundaries must be increasing fractions in (0, 1)');
+  if (!isInt(t.swa.everySteps, 1) || !(t.swa.startFraction >= 0 && t.swa.startFraction < 1)) fail(file, 'train.swa.everySteps must be >= 1 and train.swa.startFraction in [0, 1)');
+  if (Array.isArray(t.classWeights)) {
+    if (t.classWeights.length !== 11 || !t.classWeights.every((w) => typeof w === 'number' && w >= 0)) fail(file, 'train.classWeights as a list needs 11 non-negative weights');
+  } else if (!['none', 'balanced', 'sqrt-balanced'].includes(t.classWeights)) {
+    fail(file, `train.classWeights must be 'none', 'balanced', 'sqrt-balanced' or 11 weights, got ${JSON.stringify(t.classWeights)}`);
+  }
+  if (!Array.isArray(t.members) || t.members.length === 0) fail(file, 'train.members must name at least one member of `members`');
+  for (const name of t.members) {
+    const m = c.members[name];
+    if (!m) fail(file, `train.members names '${name}', which is not in members (${Object.keys(c.members).join(', ')})`);
+    if (!/^[A-Za-z0-9_-]+$/.test(name)) fail(file, `member name '${name}' may hold only letters, digits, '_' and '-'`);
+    try {
+      resolveWidths(m.widths);
+    } catch (err) {
+      fail(file, `members.${name}.widths: ${(err as Error).message}`);
+    }
+    if (!(m.dropout >= 0 && m.dropout < 1)) fail(file, `members.${name}.dropout must be in [0, 1), got ${m.dropout}`);
+  }
+  if (!isInt(c.ensemble.thresholdSweeps, 0)) fail(file, `ensemble.thresholdSweeps must be an integer >= 0, got ${c.ensemble.thresholdSweeps}`);
+  return c;
+}
+
+/** Number of model input features: lags, signal^2, 11 forest probabilities. */
+export function featureCount(c: IonSwitchingConfig): number {
+  return c.features.lags.length + (c.features.signalSquared ? 1 : 0) + (c.features.rfc.enabled ? 11 : 0);
+}

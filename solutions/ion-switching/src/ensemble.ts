@@ -1,0 +1,216 @@
+// Step 7 of the write-up, "Models ensemble + max f1 score + GKF + OOF": every member (CBR / GRU /
+// Transformer / WaveNet variant) of every run contributes its out-of-fold probabilities; blend
+// weights are chosen on the OOF macro F1, then ten thresholds on the blend's expected number of
+// open channels are searched to maximise the OOF macro F1 (the argmax is kept when it scores
+// higher). The same weights and rule turn the members' test probabilities into submission.csv.
+import * as fs from 'fs';
+import * as path from 'path';
+import { blendPredictions, optimizeBlendWeights } from '@repro/cv';
+import { DataError, ION_N_CLASSES, listRuns, loadNpy, readIonSwitchingTest, readIonSwitchingTrain, saveNpy, writeIonSwitchingSubmission, writeJson } from '@repro/io';
+import { macroF1 } from '@repro/metrics';
+import type { IonSwitchingConfig } from './config';
+import { argmaxRows } from './features';
+import { perGroupF1, SOLUTION, writeConfusionSvg } from './train';
+
+const K = ION_N_CLASSES;
+
+export interface EnsembleContext {
+  config: IonSwitchingConfig;
+  runsRoot: string;
+}
+
+interface Member {
+  name: string;
+  oof: Float32Array;
+  test: Float32Array;
+}
+
+/** Mean negative log probability of the true class (probabilities clipped at 1e-7). */
+function logLoss(y: ArrayLike<number>, p: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s -= Math.log(Math.max(p[i * K + y[i]], 1e-7));
+  return s / y.length;
+}
+
+/** Expected open channels per row: sum_k k * p_k. */
+export function expectedValue(p: ArrayLike<number>): Float32Array {
+  const n = p.length / K;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    let z = 0;
+    for (let k = 0; k < K; k++) {
+      s += k * p[i * K + k];
+      z += p[i * K + k];
+    }
+    out[i] = s / z;
+  }
+  return out;
+}
+
+/** Label = number of thresholds below the value (thresholds ascending, K - 1 of them). */
+export function applyThresholds(ev: ArrayLike<number>, th: ArrayLike<number>): Int32Array {
+  const out = new Int32Array(ev.length);
+  for (let i = 0; i < ev.length; i++) {
+    let k = 0;
+    while (k < th.length && ev[i] > th[k]) k++;
+    out[i] = k;
+  }
+  return out;
+}
+
+/**
+ * Coordinate search of the K - 1 thresholds maximising macro F1 (the OptimizedRounder of the Ion
+ * Switching notebooks, deterministic): start at k + 0.5 (plain rounding of the expected value),
+ * then for each threshold try a grid between its neighbours and keep the best.
+ */
+export function searchThresholds(ev: Float32Array, y: ArrayLike<number>, sweeps: number, grid = 24): { thresholds: number[]; f1: number; roundingF1: number } {
+  const th = Array.from({ length: K - 1 }, (_, k) => k + 0.5);
+  const roundingF1 = macroF1(y, applyThresholds(ev, th));
+  let best = roundingF1;
+  for (let s = 0; s < sweeps; s++) {
+    const before = best;
+    for (let k = 0; k < th.length; k++) {
+      const lo = k === 0 ? th[0] - 0.5 : th[k - 1];
+      const hi = k === th.length - 1 ? th[k] + 0.5 : th[k + 1];
+      let bestV = th[k];
+      for (let g = 1; g < grid; g++) {
+        const v = lo + ((hi - lo) * g) / grid;
+        const cand = th.slice();
+        cand[k] = v;
+        const f = macroF1(y, applyThresholds(ev, cand));
+        if (f > best) {
+          best = f;
+          bestV = v;
+        }
+      }
+      th[k] = bestV;
+    }
+    if (best - before < 1e-7) break;
+  }
+  return { thresholds: th, f1: best, roundingF1 };
+}
+
+function loadMembers(ctx: EnsembleContext, nTrain: number, nTest: number, log: (l: string) => void): Member[] {
+  const wanted = ctx.config.ensemble.runs;
+  const runs = listRuns(ctx.runsRoot, SOLUTION).filter((r) => wanted.length === 0 || wanted.includes(r.id));
+  for (const id of wanted) {
+    if (!runs.some((r) => r.id === id)) throw new DataError(path.join(ctx.runsRoot, SOLUTION, id), `ensemble.runs names run '${id}', which does not exist`);
+  }
+  const members: Member[] = [];
+  for (const r of runs) {
+    const base = path.join(r.dir, 'members');
+    if (!fs.existsSync(base)) continue;
+    for (const m of fs.readdirSync(base).sort()) {
+      const name = `${r.id}/${m}`;
+      const oofFile = path.join(base, m, 'oof.npy');
+      const testFile = path.join(base, m, 'test_pred.npy');
+      if (!fs.existsSync(oofFile)) {
+        log(`  skip ${name}: no oof.npy (training not finished)`);
+        continue;
+      }
+      if (!fs.existsSync(testFile)) {
+        log(`  skip ${name}: no test_pred.npy (run infer for it first)`);
+        continue;
+      }
+      const oof = loadNpy(oofFile).data as Float32Array;
+      const test = loadNpy(testFile).data as Float32Array;
+      if (oof.length !== nTrain * K || test.length !== nTest * K) {
+        log(`  skip ${name}: predictions for ${oof.length / K} / ${test.length / K} rows, the data has ${nTrain} / ${nTest}`);
+        continue;
+      }
+      if (oof.some((v) => Number.isNaN(v))) {
+        log(`  skip ${name}: its OOF does not cover every train row`);
+        continue;
+      }
+      members.push({ name, oof, test });
+    }
+  }
+  return members;
+}
+
+/** `nx run ion-switching:ensemble`. */
+export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unknown>> {
+  const outDir = path.join(ctx.runsRoot, SOLUTION, 'ensemble');
+  fs.mkdirSync(outDir, { recursive: true });
+  const log = (l: string) => {
+    fs.appendFileSync(path.join(outDir, 'log.txt'), `${new Date().toISOString()} ${l}\n`);
+    process.stdout.write(l + '\n');
+  };
+  const t0 = performance.now();
+  const train = await readIonSwitchingTrain(ctx.config.data.dir);
+  const test = await readIonSwitchingTest(ctx.config.data.dir);
+  const y = train.openChannels;
+  const members = loadMembers(ctx, train.nRows, test.nRows, log);
+  if (members.length === 0) {
+    throw new DataError(path.join(ctx.runsRoot, SOLUTION), 'no member to blend (each needs members/<name>/oof.npy and test_pred.npy: run train and infer first)');
+  }
+  const sweeps = ctx.config.ensemble.thresholdSweeps;
+
+  // Blend weights two ways, each followed by the threshold search; the better OOF result wins:
+  // on the OOF macro F1 of the argmax (the metric itself, but flat in the weights), and on the
+  // OOF log loss (smooth; calibrates the expected value the thresholds cut).
+  const oofs = members.map((m) => m.oof);
+  const byF1 = optimizeBlendWeights(oofs, (p) => -macroF1(y, argmaxRows(p, K)), { sweeps: 4, lineSteps: 12 });
+  const byLogLoss = optimizeBlendWeights(oofs, (p) => logLoss(y, p), { sweeps: 4, lineSteps: 12 });
+  const memberF1 = members.map((m) => macroF1(y, argmaxRows(m.oof, K)));
+  // Each member with its own threshold search, so the ensemble is compared like with like.
+  const memberTh = members.map((m) => searchThresholds(expectedValue(m.oof), y, sweeps));
+  const candidates = [
+    { objective: 'oof macro F1 (argmax)', weights: byF1.weights },
+    { objective: 'oof log loss', weights: byLogLoss.weights },
+  ].map((c) => {
+    const oof = blendPredictions(oofs, c.weights);
+    const argmaxF1 = macroF1(y, argmaxRows(oof, K));
+    const th = searchThresholds(expectedValue(oof), y, sweeps);
+    return { ...c, oof, argmaxF1, th, final: Math.max(argmaxF1, th.f1) };
+  });
+  const best = candidates.reduce((a, b) => (b.final > a.final ? b : a));
+  log(`Blend of ${members.length} member(s) on ${train.nRows} OOF rows:`);
+  members.forEach((m, k) =>
+    log(`  ${m.name.padEnd(32)} OOF macro F1 ${memberF1[k].toFixed(5)} (argmax), ${memberTh[k].f1.toFixed(5)} (own thresholds)  weights ${candidates.map((c) => c.weights[k].toFixed(4)).join(' / ')}`),
+  );
+  for (const c of candidates) log(`  weights on ${c.objective}: blend argmax ${c.argmaxF1.toFixed(5)}, with searched thresholds ${c.th.f1.toFixed(5)}`);
+  const weights = best.weights;
+  const oofBlend = best.oof;
+  const testBlend = blendPredictions(members.map((m) => m.test), weights);
+  const argmaxF1 = best.argmaxF1;
+  const th = best.th;
+  const useThresholds = th.f1 > argmaxF1;
+  const oofLabels = useThresholds ? applyThresholds(expectedValue(oofBlend), th.thresholds) : argmaxRows(oofBlend, K);
+  const finalF1 = best.final;
+  const bestMember = Math.max(...memberF1);
+  const bestMemberTh = Math.max(...memberTh.map((m) => m.f1));
+  log(`Blended OOF macro F1 (weights on ${best.objective}): argmax ${argmaxF1.toFixed(5)}; expected value rounded ${th.roundingF1.toFixed(5)}; with searched thresholds ${th.f1.toFixed(5)}`);
+  log(`Thresholds: ${th.thresholds.map((v) => v.toFixed(3)).join(', ')} (${useThresholds ? 'used' : 'not used: argmax scores higher'})`);
+  log(`Ensemble OOF macro F1 = ${finalF1.toFixed(5)} vs best single member ${bestMember.toFixed(5)} (argmax) / ${bestMemberTh.toFixed(5)} (with its own thresholds)`);
+  const groups = perGroupF1(y, oofLabels, train.group);
+  log(`Per group: ${Object.entries(groups).map(([g, v]) => `${g} ${v.toFixed(4)}`).join(', ')}`);
+
+  const labels = useThresholds ? applyThresholds(expectedValue(testBlend), th.thresholds) : argmaxRows(testBlend, K);
+  const submission = path.join(outDir, 'submission.csv');
+  await writeIonSwitchingSubmission(submission, test.time, labels);
+  saveNpy(path.join(outDir, 'oof.npy'), oofBlend, [train.nRows, K]);
+  saveNpy(path.join(outDir, 'test_pred.npy'), testBlend, [test.nRows, K]);
+  writeConfusionSvg(path.join(outDir, 'confusion_matrix.svg'), y, oofLabels, 'ion-switching ensemble: OOF confusion (row-normalised)');
+  const metrics = {
+    ensembleMacroF1: finalF1,
+    blendArgmaxMacroF1: argmaxF1,
+    blendRoundedMacroF1: th.roundingF1,
+    blendThresholdMacroF1: th.f1,
+    thresholds: th.thresholds,
+    rule: useThresholds ? 'thresholds' : 'argmax',
+    bestMemberMacroF1: bestMember,
+    bestMemberWithThresholdsMacroF1: bestMemberTh,
+    perGroup: groups,
+    weightsObjective: best.objective,
+    candidates: candidates.map((c) => ({ objective: c.objective, weights: Array.from(c.weights), argmaxMacroF1: c.argmaxF1, thresholdMacroF1: c.th.f1 })),
+    members: members.map((m, k) => ({ name: m.name, oofMacroF1: memberF1[k], withThresholdsMacroF1: memberTh[k].f1, weight: weights[k] })),
+    nTest: test.nRows,
+    submission,
+    seconds: (performance.now() - t0) / 1000,
+  };
+  writeJson(path.join(outDir, 'metrics.json'), metrics);
+  log(`Submission (${test.nRows} rows, rule ${metrics.rule}) -> ${submission}`);
+  return metrics;
+}

@@ -1,0 +1,77 @@
+// Inference: the fold models of every member of a run on test.csv (cleaned and featurised as
+// train, forest probabilities averaged over the forest folds), fold-averaged per member; the run's
+// submission is the argmax of the members' mean. `ensemble` later weighs the members on OOF and
+// searches thresholds.
+import * as fs from 'fs';
+import * as path from 'path';
+import { DataError, ION_N_CLASSES, modelDirHandler, openRun, saveNpy, writeIonSwitchingSubmission } from '@repro/io';
+import { tf, type BackendInfo } from '@repro/layers';
+import type { IonSwitchingConfig } from './config';
+import { argmaxRows } from './features';
+import { predictSequences, prepare, SOLUTION } from './train';
+
+export interface InferContext {
+  config: IonSwitchingConfig;
+  configName: string;
+  seed: number;
+  runId?: string;
+  runsRoot: string;
+  backendInfo: BackendInfo;
+}
+
+const K = ION_N_CLASSES;
+
+/** `nx run ion-switching:infer`: run `<config>-seed<seed>` (or --run-id) on test.csv. */
+export async function infer(ctx: InferContext): Promise<{ submission: string; labels: Int32Array }> {
+  const runDir = path.join(ctx.runsRoot, SOLUTION, ctx.runId ?? `${ctx.configName}-seed${ctx.seed}`);
+  if (!fs.existsSync(path.join(runDir, 'config.json'))) {
+    throw new DataError(runDir, `no trained run here (no config.json); run 'nx run ion-switching:train' with the same --config/--seed/--run-id first`);
+  }
+  const run = openRun(runDir);
+  // The run's own config decides features and models; only the data folder comes from the caller.
+  const config: IonSwitchingConfig = { ...(run.config as IonSwitchingConfig), data: { dir: ctx.config.data.dir } };
+  const log = (l: string) => run.log(l);
+  log(`ion-switching infer: run ${run.dir}, data ${config.data.dir}`);
+  log(ctx.backendInfo.summary);
+  const prep = await prepare(config, run.dir, run.seed, log);
+  const test = prep.data.test;
+  const seq = prep.testSeq;
+  const ids = Int32Array.from({ length: seq.starts.length }, (_, i) => i);
+  const mean = new Float32Array(test.nRows * K);
+  const used: string[] = [];
+  for (const member of config.train.members) {
+    const dirs: string[] = [];
+    for (let k = 0; k < config.train.folds; k++) {
+      const d = path.join(run.dir, 'members', member, `fold_${k}`, 'model');
+      if (fs.existsSync(path.join(d, 'model.json'))) dirs.push(d);
+    }
+    if (dirs.length === 0) {
+      log(`  ${member}: no fold models yet (training unfinished); skipped`);
+      continue;
+    }
+    const t0 = performance.now();
+    const probs = new Float32Array(test.nRows * K);
+    for (const d of dirs) {
+      const model = await tf.loadLayersModel(modelDirHandler(d));
+      const p = predictSequences(model, prep.xTest, prep.nFeatures, seq, ids, config.train.predictBatchSize);
+      model.dispose();
+      // Sequences in order: a chunk's end-aligned last sequence overwrites its overlap.
+      const rows = new Float32Array(test.nRows * K);
+      seq.starts.forEach((a, s) => rows.set(p.subarray(s * seq.len * K, (s + 1) * seq.len * K), a * K));
+      for (let i = 0; i < probs.length; i++) probs[i] += rows[i] / dirs.length;
+    }
+    saveNpy(run.path('members', member, 'test_pred.npy'), probs, [test.nRows, K]);
+    for (let i = 0; i < probs.length; i++) mean[i] += probs[i];
+    used.push(member);
+    log(`  ${member}: ${dirs.length} fold model(s) on ${seq.starts.length} test sequences in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  if (used.length === 0) throw new DataError(run.dir, 'no fold models (members/<name>/fold_k/model/model.json); train first');
+  const labels = argmaxRows(mean, K); // argmax of the sum = of the mean over members
+  const submission = run.path('submission.csv');
+  await writeIonSwitchingSubmission(submission, test.time, labels);
+  const counts = new Array(K).fill(0);
+  labels.forEach((l) => counts[l]++);
+  log(`Submission (${test.nRows} rows, members ${used.join(', ')} averaged) -> ${submission}; predicted class counts ${JSON.stringify(counts)}`);
+  run.writeMetrics({ infer: { nTest: test.nRows, members: used, submission: path.basename(submission), predictedCounts: counts } });
+  return { submission, labels };
+}

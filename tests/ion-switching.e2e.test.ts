@@ -1,0 +1,184 @@
+// ion-switching end to end through its CLI, as `nx run ion-switching:<target>` runs it: smoke-scale
+// synthetic data in a temp folder, train (forest features + two members), resume, infer, ensemble,
+// and the bad train.csv inputs that must stop with a message naming the file, row and column.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadNpy, readJson } from '@repro/io';
+
+const root = path.resolve(__dirname, '..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+const cli = path.join(root, 'solutions', 'ion-switching', 'src', 'cli.ts');
+const MEMBERS = ['cgtw', 'wavenet'];
+
+let tmp: string;
+let dataDir: string;
+let runsDir: string;
+let trainOut = '';
+
+interface Result {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(target: string, args: string[], opts: { data?: string; runs?: string } = {}): Result {
+  const r = spawnSync(tsx, [cli, target, '--config', 'smoke', '--data-dir', opts.data ?? dataDir, '--runs-dir', opts.runs ?? runsDir, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, TFJS_BACKEND: 'auto' },
+    timeout: 170_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function ok(r: Result): Result {
+  if (r.status !== 0) throw new Error(`exit ${r.status}\n--- stdout\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-3000)}`);
+  return r;
+}
+
+function readCsv(file: string): { header: string[]; rows: string[][] } {
+  const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+  return { header: lines[0].split(','), rows: lines.slice(1).map((l) => l.split(',')) };
+}
+
+/** Header time,open_channels; the test times verbatim (%.4f); integer labels 0..10. */
+function expectValidSubmission(file: string): number[] {
+  const { header, rows } = readCsv(file);
+  expect(header).toEqual(['time', 'open_channels']);
+  const test = readCsv(path.join(dataDir, 'test.csv'));
+  const t = test.header.indexOf('time');
+  expect(rows.map((r) => r[0])).toEqual(test.rows.map((r) => r[t]));
+  expect(rows.every((r) => /^\d+\.\d{4}$/.test(r[0]))).toBe(true);
+  const labels = rows.map((r) => Number(r[1]));
+  expect(labels.every((v, i) => /^\d+$/.test(rows[i][1]) && v >= 0 && v <= 10)).toBe(true);
+  return labels;
+}
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ion-switching-e2e-'));
+  dataDir = path.join(tmp, 'data');
+  runsDir = path.join(tmp, 'runs');
+  const r = spawnSync(tsx, [path.join(root, 'tools', 'synth', 'cli.ts'), 'ion-switching', '--scale', 'smoke', '--data-dir', dataDir], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`synth failed: ${r.stderr}`);
+  trainOut = ok(run('train', ['--seed', '1'])).stdout;
+}, 200_000);
+
+afterAll(() => {
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('ion-switching smoke: train, infer, ensemble', () => {
+  const runDir = () => path.join(runsDir, 'ion-switching', 'smoke-seed1');
+
+  it('train prints OOF macro F1 of the model, the rounding baseline, the Bayes ceiling and per-group numbers', () => {
+    expect(trainOut).toMatch(/OOF macro F1 \(model = member cgtw\) = 0\.\d{5}/);
+    expect(trainOut).toMatch(/OOF macro F1 rounding baseline = 0\.\d{5}/);
+    expect(trainOut).toMatch(/Bayes ceiling \(synthetic truth\) = 0\.\d{5}/);
+    for (const g of ['1ch-slow', '1ch-fast', '3ch', '5ch', '10ch']) expect(trainOut).toMatch(new RegExp(`${g} +model 0\\.\\d+ +rounding 0\\.\\d+ +Bayes 0\\.\\d+`));
+    expect(trainOut).toMatch(/train\.csv: 40000 rows, typed arrays [\d.]+ MB; reduce_mem_usage/);
+  });
+
+  it('the run folder holds config, seed, log, forest cache, per-fold models, OOF, metrics and plots', () => {
+    const dir = runDir();
+    const files = ['config.json', 'seed', 'log.txt', 'metrics.json', 'confusion_matrix.svg', 'rfc/oof.npy', 'rfc/test.npy', 'rfc/fold_1/DONE'];
+    for (const m of MEMBERS) files.push(`members/${m}/oof.npy`, `members/${m}/fold_0/model/model.json`, `members/${m}/fold_1/model/weights.bin`, `members/${m}/confusion_matrix.svg`);
+    for (const f of files) expect([f, fs.existsSync(path.join(dir, f))]).toEqual([f, true]);
+    const m = readJson<Record<string, any>>(path.join(dir, 'metrics.json'));
+    const truth = readJson<{ figures: Record<string, number> }>(path.join(dataDir, 'truth.json'));
+    expect(m.bayesCeiling).toBe(truth.figures.bayesMacroF1);
+    // Cleaning puts the signal on the open_channels scale: rounding must be far above chance.
+    expect(m.roundingMacroF1).toBeGreaterThan(0.8);
+    expect(m.members.map((x: any) => x.name)).toEqual(MEMBERS);
+    for (const x of m.members) {
+      expect(x.oofMacroF1).toBeGreaterThan(0);
+      expect(Object.keys(x.perGroup)).toEqual(['1ch-slow', '1ch-fast', '3ch', '5ch', '10ch']);
+    }
+    const oof = loadNpy(path.join(dir, 'members', 'cgtw', 'oof.npy'));
+    expect(oof.data.length).toBe(40000 * 11);
+    for (let i = 0; i < 40000; i += 997) {
+      const s = Array.from(oof.data.slice(i * 11, i * 11 + 11)).reduce((a, b) => a + b, 0);
+      expect(Math.abs(s - 1)).toBeLessThan(1e-4);
+    }
+    expect(fs.readFileSync(path.join(dir, 'log.txt'), 'utf8')).toMatch(/epoch 1\/1: [\d.]+ s = [\d.]+ s\/step/);
+  });
+
+  it('a re-run resumes: forest features from the cache, finished folds reloaded, an unfinished fold from its checkpoint', () => {
+    const before = readJson<Record<string, any>>(path.join(runDir(), 'metrics.json')).oofMacroF1;
+    fs.rmSync(path.join(runDir(), 'members', 'wavenet', 'fold_1', 'DONE'));
+    const r = ok(run('train', ['--seed', '1']));
+    expect(r.stdout).toMatch(/RFC proba features: reloaded from/);
+    expect(r.stdout).toMatch(/\[wavenet\] fold 1\/2 .*\(resumed\)/);
+    expect(r.stdout + r.stderr).toMatch(/\[wavenet fold 2\] \[train\] resuming from .* after epoch 1\/1/);
+    expect(readJson<Record<string, any>>(path.join(runDir(), 'metrics.json')).oofMacroF1).toBeCloseTo(before, 10);
+  });
+
+  it('infer writes a valid submission and per-member test probabilities', () => {
+    ok(run('infer', ['--seed', '1']));
+    expectValidSubmission(path.join(runDir(), 'submission.csv'));
+    for (const m of MEMBERS) expect(loadNpy(path.join(runDir(), 'members', m, 'test_pred.npy')).shape).toEqual([16000, 11]);
+  });
+
+  it('ensemble blends the members on OOF, searches thresholds, and is no worse than the best member', () => {
+    const r = ok(run('ensemble', []));
+    expect(r.stdout).toMatch(/Blended OOF macro F1 \(weights on oof (macro F1 \(argmax\)|log loss)\): argmax 0\.\d+; expected value rounded 0\.\d+; with searched thresholds 0\.\d+/);
+    const m = readJson<Record<string, any>>(path.join(runsDir, 'ion-switching', 'ensemble', 'metrics.json'));
+    expect(m.members.map((x: any) => x.name)).toEqual(MEMBERS.map((x) => `smoke-seed1/${x}`));
+    const w = m.members.map((x: any) => x.weight);
+    expect(w.every((v: number) => v >= 0)).toBe(true);
+    expect(w.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 9);
+    expect(m.thresholds).toHaveLength(10);
+    expect([...m.thresholds].sort((a: number, b: number) => a - b)).toEqual(m.thresholds);
+    expect(m.ensembleMacroF1).toBeGreaterThanOrEqual(m.bestMemberMacroF1 - 1e-12);
+    expect(m.blendThresholdMacroF1).toBeGreaterThanOrEqual(m.blendRoundedMacroF1 - 1e-12);
+    expectValidSubmission(path.join(runsDir, 'ion-switching', 'ensemble', 'submission.csv'));
+  });
+});
+
+describe('ion-switching bad train.csv stops with a message naming file, row and column', () => {
+  /** A copy of the data whose train.csv a test may damage. */
+  function damaged(name: string, edit: (lines: string[]) => void): { dir: string; file: string } {
+    const dir = path.join(tmp, name);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const f of ['train.csv', 'test.csv', 'sample_submission.csv']) fs.copyFileSync(path.join(dataDir, f), path.join(dir, f));
+    const file = path.join(dir, 'train.csv');
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    edit(lines);
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    return { dir, file };
+  }
+
+  function fails(dir: string): Result {
+    const r = run('train', [], { data: dir, runs: path.join(dir, 'runs') });
+    expect(r.status).toBe(1);
+    return r;
+  }
+
+  it('a missing column', () => {
+    const { dir, file } = damaged('missing-column', (l) => {
+      for (let i = 0; i < l.length; i++) l[i] = l[i].split(',').filter((_, k) => k !== 1).join(',');
+    });
+    const r = fails(dir);
+    expect(r.stderr).toContain(`${file} (row 1): expected column 'signal', but the header has: time, open_channels`);
+  });
+
+  it('a non-numeric signal', () => {
+    const { dir, file } = damaged('bad-signal', (l) => {
+      const c = l[101].split(',');
+      c[1] = 'n/a';
+      l[101] = c.join(',');
+    });
+    const r = fails(dir);
+    expect(r.stderr).toContain(`${file} (row 102, column 'signal'): expected a float32 number, got 'n/a'`);
+  });
+
+  it('unsorted time', () => {
+    const { dir, file } = damaged('unsorted-time', (l) => {
+      [l[50], l[51]] = [l[51], l[50]];
+    });
+    const r = fails(dir);
+    expect(r.stderr).toContain(file);
+    expect(r.stderr).toMatch(/\(row 52, column 'time'\): expected time sorted ascending/);
+  });
+});
