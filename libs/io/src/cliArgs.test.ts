@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { deepMerge, listConfigs, loadConfig, parseCliArgs } from './cliArgs';
+import { deepMerge, listConfigs, loadConfig, parseCliArgs, takeFlag } from './cliArgs';
 
 describe('parseCliArgs', () => {
   it('has defaults', () => {
@@ -99,5 +99,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig(sol, 'bad')).toThrow(/bad\.json: not valid JSON/);
     write('list', [1, 2]);
     expect(() => loadConfig(sol, 'list')).toThrow(/list\.json: expected a JSON object, got an array/);
+  });
+});
+
+describe('takeFlag', () => {
+  it('removes the flag from the overrides and returns its value as a string', () => {
+    const { overrides } = parseCliArgs(['--runs-dir', '/tmp/r', '--train.epochs', '3', '--member', '7']);
+    expect(takeFlag(overrides, 'runs-dir')).toBe('/tmp/r');
+    expect(takeFlag(overrides, 'member')).toBe('7');
+    expect(takeFlag(overrides, 'absent')).toBeUndefined();
+    expect(overrides).toEqual({ 'train.epochs': 3 });
+  });
+
+  it('refuses a flag given without a value', () => {
+    const { overrides } = parseCliArgs(['--runs-dir']);
+    expect(() => takeFlag(overrides, 'runs-dir')).toThrow('--runs-dir: expected a value after it');
   });
 });

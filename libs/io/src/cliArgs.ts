@@ -98,6 +98,20 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   return out;
 }
 
+/**
+ * Removes a solution's own flag (one that is not a config key, e.g. `--runs-dir`)
+ * from the parsed overrides and returns its value as a string, so that the
+ * overrides left can be applied to the config. A flag given without a value is
+ * an error: these flags all take one.
+ */
+export function takeFlag(overrides: Record<string, OverrideValue>, name: string): string | undefined {
+  const v = overrides[name];
+  delete overrides[name];
+  if (v === undefined) return undefined;
+  if (typeof v === 'boolean') throw new Error(`--${name}: expected a value after it`);
+  return String(v);
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -10,7 +10,7 @@
  * per member and `<runs>/moa/<config>-ensemble-seed<seed>/` (see train.ts).
  */
 import * as path from 'path';
-import { DataError, OverrideValue, loadConfig, parseCliArgs } from '@repro/io';
+import { DataError, loadConfig, parseCliArgs, takeFlag } from '@repro/io';
 import { initBackend } from '@repro/layers';
 import { MEMBER_KINDS, MemberKind, MoaConfig, validateConfig } from './config';
 import { runEnsemble } from './ensemble';
@@ -22,12 +22,6 @@ const SOLUTION_DIR = path.resolve(__dirname, '..');
 const TARGETS = ['train', 'infer', 'ensemble'] as const;
 /** Flags of this CLI that are not config keys. */
 const OWN_FLAGS = ['runs-dir', 'member', 'test-features', 'out'] as const;
-
-function takeFlag(overrides: Record<string, OverrideValue>, key: string): string | undefined {
-  const v = overrides[key];
-  delete overrides[key];
-  return v === undefined ? undefined : String(v);
-}
 
 async function main(argv: string[]): Promise<void> {
   const target = argv[0];
