@@ -78,6 +78,8 @@ describe('ion-switching smoke: train, infer, ensemble', () => {
     expect(trainOut).toMatch(/Bayes ceiling \(synthetic truth\) = 0\.\d{5}/);
     for (const g of ['1ch-slow', '1ch-fast', '3ch', '5ch', '10ch']) expect(trainOut).toMatch(new RegExp(`${g} +model 0\\.\\d+ +rounding 0\\.\\d+ +Bayes 0\\.\\d+`));
     expect(trainOut).toMatch(/train\.csv: 40000 rows, typed arrays [\d.]+ MB; reduce_mem_usage/);
+    // smoke z-scores the 19 model inputs with the train rows' statistics (features.standardise)
+    expect(trainOut).toMatch(/Features standardised with train statistics: mean (-?[\d.]+, ){18}-?[\d.]+; std ([\d.]+, ){18}[\d.]+/);
   });
 
   it('the run folder holds config, seed, log, forest cache, per-fold models, OOF, metrics and plots', () => {

@@ -5,10 +5,18 @@ import { featureCount, validateConfig, type IonSwitchingConfig } from './config'
 const dir = path.resolve(__dirname, '..');
 
 describe('configs', () => {
-  it.each(['smoke', 'default', 'kaggle'])('%s is valid and feeds the seed its 19 features', (name) => {
+  it.each(['smoke', 'default', 'default-wavenet', 'kaggle'])('%s is valid and feeds the seed its 19 features', (name) => {
     const c = validateConfig(loadConfig<IonSwitchingConfig>(dir, name, {}), name);
     expect(featureCount(c)).toBe(19);
-    expect(c.train.members.length).toBeGreaterThanOrEqual(2);
+    // the first member is "the model"; smoke and kaggle train several so that ensemble has a blend
+    expect(c.train.members[0]).toBe(name === 'default-wavenet' ? 'wavenet' : 'cgtw');
+    expect(c.train.members.length).toBeGreaterThanOrEqual(name.startsWith('default') ? 1 : 2);
+  });
+
+  it('default z-scores the model inputs; base and kaggle keep the seed\'s raw features', () => {
+    expect(loadConfig<IonSwitchingConfig>(dir, 'default', {}).features.standardise).toBe(true);
+    expect(loadConfig<IonSwitchingConfig>(dir, 'base', {}).features.standardise).toBe(false);
+    expect(loadConfig<IonSwitchingConfig>(dir, 'kaggle', {}).features.standardise).toBe(false);
   });
 
   it('kaggle keeps the seed sizes: 4000-sample sequences folded by 8, 5 folds, 110 epochs, batch 16, lr 0.0015', () => {

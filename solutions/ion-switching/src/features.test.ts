@@ -1,7 +1,7 @@
 import { ionTestLayout, ionTrainLayout, DataError } from '@repro/io';
 import type { IonSwitchingConfig } from './config';
 import type { IonTable } from './data';
-import { argmaxRows, modelFeatures, rowFolds, sequenceFolds, testSequences, trainSequences } from './features';
+import { argmaxRows, columnStats, modelFeatures, standardiseColumns, rowFolds, sequenceFolds, testSequences, trainSequences } from './features';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -50,5 +50,25 @@ describe('modelFeatures', () => {
     expect(row(5).slice(0, 8)).toEqual([0, 0, 0, 5, 4, 0, 0, 25]);
     expect(row(4).slice(0, 8)).toEqual([0, 0, 5, 4, 0, 0, 0, 16]);
     expect(argmaxRows(x.filter((_, j) => j % cols >= 8), 11)[7]).toBe(3);
+  });
+});
+
+describe('standardiseColumns', () => {
+  it('z-scores the first n columns with the given statistics and leaves the rest alone', () => {
+    // 4 rows x 3 columns: a signal-like column, a constant one, a probability-like one
+    const x = Float32Array.from([0, 5, 0.1, 2, 5, 0.9, 4, 5, 0.5, 6, 5, 0.5]);
+    const stats = columnStats(x, 3);
+    expect(stats.mean[0]).toBeCloseTo(3, 6);
+    expect(stats.std[0]).toBeCloseTo(Math.sqrt(5), 6);
+    expect(stats.std[1]).toBe(1); // a constant column keeps its scale instead of dividing by 0
+    standardiseColumns(x, 3, stats, 2);
+    const col = (j: number) => [0, 1, 2, 3].map((i) => x[i * 3 + j]);
+    expect(col(0).map((v) => +v.toFixed(5))).toEqual([-3, -1, 1, 3].map((v) => +(v / Math.sqrt(5)).toFixed(5)));
+    expect(col(1)).toEqual([0, 0, 0, 0]);
+    expect(col(2).map((v) => +v.toFixed(5))).toEqual([0.1, 0.9, 0.5, 0.5]);
+    // test rows take the train statistics, not their own
+    const te = Float32Array.from([3, 5, 0.2]);
+    standardiseColumns(te, 3, stats, 2);
+    expect(Array.from(te).map((v) => +v.toFixed(5))).toEqual([0, 0, 0.2]);
   });
 });

@@ -213,3 +213,20 @@ export function rowFolds(seqFolds: readonly Fold[], seq: Sequences): Fold[] {
   };
   return seqFolds.map((f) => ({ ...f, train: expand(f.train), valid: expand(f.valid) }));
 }
+
+/** Per-column mean and standard deviation of a row-major rows x cols array (std 1 for a constant column). */
+export function columnStats(x: Float32Array, cols: number): { mean: Float64Array; std: Float64Array } {
+  const rows = x.length / cols;
+  const mean = new Float64Array(cols);
+  const sq = new Float64Array(cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mean[j] += x[i * cols + j];
+  for (let j = 0; j < cols; j++) mean[j] /= Math.max(rows, 1);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) sq[j] += (x[i * cols + j] - mean[j]) ** 2;
+  const std = sq.map((v) => Math.sqrt(v / Math.max(rows, 1)) || 1);
+  return { mean, std };
+}
+
+/** In place: (x - mean) / std for the first `n` columns (all when omitted). */
+export function standardiseColumns(x: Float32Array, cols: number, stats: { mean: ArrayLike<number>; std: ArrayLike<number> }, n = cols): void {
+  for (let i = 0; i < x.length; i += cols) for (let j = 0; j < n; j++) x[i + j] = (x[i + j] - stats.mean[j]) / stats.std[j];
+}

@@ -23,7 +23,7 @@ import {
 import { confusionMatrix, macroF1, perClassF1 } from '@repro/metrics';
 import { featureCount, type IonSwitchingConfig } from './config';
 import { loadAndClean, roundLabels, type LoadedData } from './data';
-import { argmaxRows, forestFeatures, modelFeatures, rowFolds, sequenceFolds, testSequences, trainSequences, type Sequences } from './features';
+import { argmaxRows, columnStats, forestFeatures, modelFeatures, standardiseColumns, rowFolds, sequenceFolds, testSequences, trainSequences, type Sequences } from './features';
 import { buildCnnGruTransformerWave, trainableParamCount } from './model';
 
 export const SOLUTION = 'ion-switching';
@@ -62,6 +62,13 @@ export async function prepare(config: IonSwitchingConfig, runDir: string, seed: 
   const tr = modelFeatures(config, data.train, rfcTrain);
   const te = modelFeatures(config, data.test, rfcTest);
   if (tr.cols !== featureCount(config)) throw new Error(`prepare: built ${tr.cols} features, expected ${featureCount(config)}`);
+  if (config.features.standardise) {
+    // Statistics of the train rows only (no labels involved), applied to train and test alike.
+    const stats = columnStats(tr.x, tr.cols);
+    standardiseColumns(tr.x, tr.cols, stats);
+    standardiseColumns(te.x, te.cols, stats);
+    log(`Features standardised with train statistics: mean ${Array.from(stats.mean, (v) => +v.toFixed(3)).join(', ')}; std ${Array.from(stats.std, (v) => +v.toFixed(3)).join(', ')}`);
+  }
   log(
     `Features (${tr.cols}): ${tr.names.join(', ')}; train ${trainSeq.starts.length} sequences x ${L}, test ${testSeq.starts.length}; ` +
       `feature arrays ${((tr.x.byteLength + te.x.byteLength) / 2 ** 20).toFixed(1)} MB, RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`,
