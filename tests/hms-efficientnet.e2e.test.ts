@@ -97,6 +97,8 @@ describe('hms-efficientnet smoke: train, infer, ensemble, experiment', () => {
     const log = fs.readFileSync(path.join(dir, 'log.txt'), 'utf8');
     expect(log).toMatch(/\[time\] train_kaggle_spectrograms started at \d{4}-/);
     expect(log).toMatch(/\[time\] fold1_stage1_training took \d+\.\d{4} seconds/);
+    // smoke.json trains on random label windows: one image per train.csv row besides the grouped one.
+    expect(log).toMatch(new RegExp(`train\\.randomWindows: ${fs.readFileSync(path.join(dataDir, 'train.csv'), 'utf8').trim().split('\n').length - 1} label windows of ${m.nEegs} EEGs`));
     const timings = readJson<{ name: string; seconds: number }[]>(path.join(dir, 'timings.json'));
     expect(timings.map((t) => t.name)).toEqual(expect.arrayContaining(['load_train_csv', 'train_kaggle_spectrograms', 'fold2_stage2_training', 'train_pipeline']));
     expect(fs.readFileSync(path.join(dir, 'lr.svg'), 'utf8')).toMatch(/stage 2/);

@@ -78,6 +78,13 @@ export interface HmsEfficientnetConfig {
     clipNorm: number;
     /** Fold worker processes (wasm computes on one thread; 2 workers use 2 cores). */
     workers: number;
+    /**
+     * Each training step shows an EEG at one of its train.csv label windows drawn at random (that
+     * row's 10-min spectrogram window and 50-s EEG window), with the eeg_id's grouped target;
+     * validation, OOF and the baseline stay on the grouped window. Not in the seed's notebook (one
+     * window per eeg_id): on a few hundred EEGs the from-scratch CNN memorises the fixed images.
+     */
+    randomWindows: boolean;
     /** Stage 2: continue from the stage-1 best weights on eeg_ids whose every row has >= minVotes votes. */
     twoStage: { enabled: boolean; minVotes: number; epochs: number; maxLr: number };
   };
@@ -142,6 +149,7 @@ export function validateConfig(c: HmsEfficientnetConfig, file: string): HmsEffic
   if (!isInt(t.predictBatchSize, 1)) fail(file, `train.predictBatchSize must be an integer >= 1, got ${t.predictBatchSize}`);
   if (!isPos(t.maxLr) || !(t.pctStart > 0 && t.pctStart < 1) || !isPos(t.divFactor) || !isPos(t.finalDivFactor)) fail(file, 'train.maxLr, divFactor, finalDivFactor must be > 0 and pctStart in (0, 1)');
   if (!(t.weightDecay >= 0) || !isPos(t.clipNorm)) fail(file, 'train.weightDecay must be >= 0 and train.clipNorm > 0');
+  if (typeof t.randomWindows !== 'boolean') fail(file, `train.randomWindows must be true or false, got ${t.randomWindows}`);
   if (!isInt(t.workers, 1)) fail(file, `train.workers must be an integer >= 1, got ${t.workers}`);
   if (t.twoStage.enabled && (!isInt(t.twoStage.epochs, 1) || !isPos(t.twoStage.maxLr))) fail(file, 'train.twoStage.epochs must be >= 1 and maxLr > 0');
   if (!Array.isArray(e.combinations) || e.combinations.length === 0) fail(file, 'experiment.combinations must list [kaggle, eeg, wavelet] switches');

@@ -29,6 +29,11 @@ export interface Item {
   spectrogramId: number;
   /** First row of the 300-row Kaggle spectrogram window (the notebook's r = (min + max) // 4). */
   specRow: number;
+  /**
+   * eeg_label_offset_seconds of a train.csv label window: the EEG inputs are centred on its 50 s
+   * [o, o + 50) instead of the file's middle (train.randomWindows). Undefined = the middle.
+   */
+  eegOffsetSeconds?: number;
 }
 
 export const N_CHAINS = 4;
@@ -109,13 +114,19 @@ export function kaggleTiles(data: Float32Array, fileRows: number, specRow: numbe
   return out;
 }
 
-/** The middle `samples` of each chain electrode, NaN filled with the column mean (all-NaN -> 0). */
-export async function eegWindow(dir: string, split: HmsSplit, eegId: number, samples: number): Promise<Record<string, Float64Array>> {
+/**
+ * `samples` of each chain electrode, NaN filled with the column mean (all-NaN -> 0): the file's
+ * middle, or centred on the label window [o, o + 50 s) when `labelOffsetSeconds` o is given.
+ */
+export async function eegWindow(dir: string, split: HmsSplit, eegId: number, samples: number, labelOffsetSeconds?: number): Promise<Record<string, Float64Array>> {
   const eeg = await readHmsEeg(dir, split, eegId, { columns: CHAIN_ELECTRODES });
   if (eeg.fileRows < samples) {
     throw new DataError(eeg.file, `has ${eeg.fileRows} rows (${eeg.fileRows / 200} s), fewer than the ${samples} rows (${samples / 200} s) the EEG inputs need`);
   }
-  const off = Math.floor((eeg.fileRows - samples) / 2);
+  const off = labelOffsetSeconds === undefined ? Math.floor((eeg.fileRows - samples) / 2) : Math.round((labelOffsetSeconds + 25) * 200 - samples / 2);
+  if (off < 0 || off + samples > eeg.fileRows) {
+    throw new DataError(eeg.file, `the EEG window (rows ${off}..${off + samples}, label offset ${labelOffsetSeconds} s) is beyond the file's ${eeg.fileRows} rows`);
+  }
   const out: Record<string, Float64Array> = {};
   for (const name of CHAIN_ELECTRODES) {
     const col = eeg.columns[name];
@@ -229,7 +240,7 @@ function cacheKey(dir: string, split: HmsSplit, m: Modality, s: InputSettings, i
   h.update(JSON.stringify({ version: 1, dir: path.resolve(dir), split, m, settings: modalitySettings(m, s) }));
   const seen = new Set<string>();
   for (const it of items) {
-    h.update(`${it.eegId}:${it.spectrogramId}:${it.specRow}\n`);
+    h.update(`${it.eegId}:${it.spectrogramId}:${it.specRow}${it.eegOffsetSeconds === undefined ? '' : `:${it.eegOffsetSeconds}`}\n`);
     const file = m === 'kaggle' ? hmsSpectrogramPath(dir, split, it.spectrogramId) : hmsEegPath(dir, split, it.eegId);
     if (seen.has(file)) continue;
     seen.add(file);
@@ -302,7 +313,7 @@ export async function buildModalities(dir: string, split: HmsSplit, items: reado
       const bar = n >= 50 ? progressBar(`${split} EEGs`, n) : undefined;
       try {
         for (let i = 0; i < n; i++) {
-          const eeg = await eegWindow(dir, split, items[i].eegId, Math.round(s.eegSeconds * 200));
+          const eeg = await eegWindow(dir, split, items[i].eegId, Math.round(s.eegSeconds * 200), items[i].eegOffsetSeconds);
           eegMods.forEach((m, j) => xs[j].set(m === 'eeg' ? eegSpectrogramTiles(eeg, s) : waveletTiles(eeg, s), i * size));
           bar?.increment();
         }

@@ -31,6 +31,10 @@ describe('groupByEeg (the notebook groupby)', () => {
     expect(Array.from(t.votes.subarray(6, 12))).toEqual([0, 5, 10, 0, 0, 0]);
     expect(t.targets[7]).toBeCloseTo(5 / 15, 12);
     expect(Array.from(t.minRowVotes)).toEqual([3, 3, 12]);
+    expect(t.windows[1]).toEqual([
+      { eegOffset: 0, specOffset: 10 },
+      { eegOffset: 8, specOffset: 30 },
+    ]);
   });
 });
 

@@ -27,6 +27,13 @@ export interface EegTable {
   target: Int32Array;
   /** Smallest per-row vote total of the eeg_id's train.csv rows (stage 2 keeps eeg_ids with many votes). */
   minRowVotes: Float64Array;
+  /** The eeg_id's train.csv label windows in file order (eeg_/spectrogram_label_offset_seconds), for train.randomWindows. */
+  windows: LabelWindow[][];
+}
+
+export interface LabelWindow {
+  eegOffset: number;
+  specOffset: number;
 }
 
 export function groupByEeg(t: HmsTrain): EegTable {
@@ -45,6 +52,7 @@ export function groupByEeg(t: HmsTrain): EegTable {
     targets: new Float64Array(n * 6),
     target: new Int32Array(n),
     minRowVotes: new Float64Array(n),
+    windows: [],
   };
   for (let g = 0; g < n; g++) {
     const from = starts[g];
@@ -57,8 +65,10 @@ export function groupByEeg(t: HmsTrain): EegTable {
     let lo = Infinity;
     let hi = -Infinity;
     let minVotes = Infinity;
+    const windows: LabelWindow[] = [];
     for (let j = from; j < to; j++) {
       const r = order[j];
+      windows.push({ eegOffset: t.eegLabelOffsetSeconds[r], specOffset: t.spectrogramLabelOffsetSeconds[r] });
       lo = Math.min(lo, t.spectrogramLabelOffsetSeconds[r]);
       hi = Math.max(hi, t.spectrogramLabelOffsetSeconds[r]);
       minVotes = Math.min(minVotes, t.totalVotes[r]);
@@ -67,6 +77,7 @@ export function groupByEeg(t: HmsTrain): EegTable {
     out.specMin[g] = lo;
     out.specMax[g] = hi;
     out.minRowVotes[g] = minVotes;
+    out.windows.push(windows);
     let s = 0;
     for (let k = 0; k < 6; k++) s += out.votes[g * 6 + k];
     for (let k = 0; k < 6; k++) out.targets[g * 6 + k] = out.votes[g * 6 + k] / s;
@@ -169,6 +180,7 @@ export function selectEegs(t: EegTable, rows: ArrayLike<number>): EegTable {
     targets: pick(t.targets, 6),
     target: pick(t.target),
     minRowVotes: pick(t.minRowVotes),
+    windows: Array.from({ length: n }, (_, i) => t.windows[rows[i]]),
   };
 }
 

@@ -1,12 +1,13 @@
 import { hashSeed } from '@repro/layers';
-import { imageBatches, trainMeanOof, type TrainData } from './train';
+import { oneCycle } from '@repro/layers';
+import { imageBatches, trainMeanOof, warmupPct, windowItems, type TrainData } from './train';
 import { StepTimer } from './timing';
 
 function data(n: number, h: number, w: number): TrainData {
   const targets = new Float64Array(n * 6);
   for (let i = 0; i < n; i++) targets[i * 6 + (i % 6)] = 1;
   return {
-    table: { n, eegId: new Float64Array(n), spectrogramId: new Float64Array(n), specMin: new Float64Array(n), specMax: new Float64Array(n), patientId: new Int32Array(n), votes: targets, targets, target: new Int32Array(n), minRowVotes: new Float64Array(n) },
+    table: { n, eegId: new Float64Array(n), spectrogramId: new Float64Array(n), specMin: new Float64Array(n), specMax: new Float64Array(n), patientId: new Int32Array(n), votes: targets, targets, target: new Int32Array(n), minRowVotes: new Float64Array(n), windows: Array.from({ length: n }, () => []) },
     x: Float32Array.from({ length: n * h * w }, (_, i) => i),
     height: h,
     width: w,
@@ -76,5 +77,52 @@ describe('row-position channel', () => {
     expect(Array.from(b.x.dataSync())).toEqual([0, -1, 1, -1, 2, 0, 3, 0, 4, 1, 5, 1]);
     b.x.dispose();
     b.y.dispose();
+  });
+});
+
+describe('train.randomWindows', () => {
+  it('windowItems lists every label window with its spectrogram row and EEG offset; start indexes them per eeg_id', () => {
+    const d = data(2, 1, 1);
+    d.table.eegId.set([10, 20]);
+    d.table.spectrogramId.set([100, 200]);
+    d.table.windows = [[{ eegOffset: 0, specOffset: 4 }], [{ eegOffset: 8, specOffset: 30 }, { eegOffset: 16, specOffset: 38 }]];
+    const w = windowItems(d.table);
+    expect(w.items).toEqual([
+      { eegId: 10, spectrogramId: 100, specRow: 2, eegOffsetSeconds: 0 },
+      { eegId: 20, spectrogramId: 200, specRow: 15, eegOffsetSeconds: 8 },
+      { eegId: 20, spectrogramId: 200, specRow: 19, eegOffsetSeconds: 16 },
+    ]);
+    expect(Array.from(w.start)).toEqual([0, 1, 3]);
+  });
+
+  it('draws each image from one of its own row windows (both over epochs), with the eeg_id target', () => {
+    const d = data(2, 1, 1);
+    // Window images 100 (row 0), 200 and 201 (row 1); the grouped images are 0 and 1.
+    d.windows = { x: Float32Array.from([100, 200, 201]), start: Int32Array.from([0, 1, 3]) };
+    const src = imageBatches({ data: d, rows: Int32Array.from([0, 1]), batchSize: 2, shuffle: false, seed: 3, hflip: 0, tileWidth: 1, randomWindows: true });
+    const seen = new Set<number>();
+    for (let epoch = 0; epoch < 20; epoch++) {
+      const b = src.batch(0, epoch) as { x: { dataSync(): Float32Array; dispose(): void }; y: { dataSync(): Float32Array; dispose(): void } };
+      const [a, c] = Array.from(b.x.dataSync());
+      expect(a).toBe(100);
+      expect([200, 201]).toContain(c);
+      seen.add(c);
+      expect(Array.from(b.y.dataSync())).toEqual([1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
+      b.x.dispose();
+      b.y.dispose();
+    }
+    expect(seen).toEqual(new Set([200, 201]));
+    expect(() => imageBatches({ data: data(1, 1, 1), rows: Int32Array.from([0]), batchSize: 1, shuffle: false, seed: 0, hflip: 0, tileWidth: 1, randomWindows: true })).toThrow(/data.windows/);
+  });
+});
+
+describe('warmupPct', () => {
+  it('keeps pct_start when the warm-up has a step, else gives a schedule with finite learning rates', () => {
+    expect(warmupPct(0.1, 90)).toBe(0.1);
+    for (const total of [1, 2, 5, 10]) {
+      const pct = warmupPct(0.1, total);
+      const s = oneCycle({ maxLr: 1e-4, totalSteps: total, pctStart: pct, divFactor: 25, finalDivFactor: 100, annealStrategy: 'cos' });
+      for (let k = 0; k < total; k++) expect(Number.isFinite(s(k))).toBe(true);
+    }
   });
 });

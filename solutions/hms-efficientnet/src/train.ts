@@ -44,11 +44,28 @@ export interface TrainData {
   x: Float32Array;
   height: number;
   width: number;
+  /**
+   * train.randomWindows: merged images of every label window ([windows, height, width]); eeg_id
+   * row r's windows are rows start[r] .. start[r + 1] - 1.
+   */
+  windows?: { x: Float32Array; start: Int32Array };
 }
 
 /** The notebook's spectrogram window start: r = int((min + max) // 4) rows (offsets in s, 2 s per row). */
 export function trainItems(t: EegTable): Item[] {
   return Array.from({ length: t.n }, (_, i) => ({ eegId: t.eegId[i], spectrogramId: t.spectrogramId[i], specRow: Math.floor((t.specMin[i] + t.specMax[i]) / 4) }));
+}
+
+/** One item per train.csv label window (eeg_id order, then file order), and each eeg_id's first one. */
+export function windowItems(t: EegTable): { items: Item[]; start: Int32Array } {
+  const items: Item[] = [];
+  const start = new Int32Array(t.n + 1);
+  for (let i = 0; i < t.n; i++) {
+    start[i] = items.length;
+    for (const w of t.windows[i]) items.push({ eegId: t.eegId[i], spectrogramId: t.spectrogramId[i], specRow: Math.floor(w.specOffset / 2), eegOffsetSeconds: w.eegOffset });
+  }
+  start[t.n] = items.length;
+  return { items, start };
 }
 
 export async function prepareTrainData(
@@ -68,11 +85,27 @@ export async function prepareTrainData(
   });
   const merged = await o.timer.time('merge_modalities', () => mergeTiles(mods, use, table.n, config.inputs));
   o.log(`Input: ${use.join(' + ')} tiles of ${config.inputs.tileHeight} x ${config.inputs.tileWidth} -> [${table.n}, ${merged.height}, ${merged.width}, 1]`);
-  return { table, ...merged };
+  if (!config.train.randomWindows) return { table, ...merged };
+  const w = windowItems(table);
+  const wm = await buildModalities(config.data.dir, 'train', w.items, use, config.inputs, {
+    cacheDir: config.data.cache ? o.cacheDir : undefined,
+    log: o.log,
+    time: (name, fn) => o.timer.time(`label_windows_${name}`, fn),
+  });
+  o.log(`train.randomWindows: ${w.items.length} label windows of ${table.n} EEGs for training`);
+  return { table, ...merged, windows: { x: mergeTiles(wm, use, w.items.length, config.inputs).x, start: w.start } };
 }
 
 export function makeFolds(config: HmsEfficientnetConfig, table: EegTable): Fold[] {
   return groupKFold(table.patientId, { nSplits: config.train.folds }).slice(0, config.train.foldsToTrain);
+}
+
+/**
+ * OneCycle's warm-up ends at step pct_start * total - 1; at 0 or below torch divides by zero (NaN
+ * here). A short stage (stage 2 on few EEGs with batch 16) gets pct_start 2 / total instead.
+ */
+export function warmupPct(pctStart: number, totalSteps: number): number {
+  return pctStart * totalSteps - 1 > 0 ? pctStart : Math.min(0.75, 2 / totalSteps);
 }
 
 /** Shuffled micro-batches with the seed's horizontal flip, deterministic per (seed, epoch, batch). */
@@ -86,10 +119,14 @@ export function imageBatches(a: {
   tileWidth: number;
   /** Input channels (2 adds the row-position channel). @default 1 */
   channels?: number;
+  /** Draw each row's image from one of its label windows (data.windows) at random. @default false */
+  randomWindows?: boolean;
 }): IndexedBatchSource {
   const { data, rows } = a;
   const size = data.height * data.width;
   const channels = a.channels ?? 1;
+  const windows = a.randomWindows ? data.windows : undefined;
+  if (a.randomWindows && !windows) throw new Error('imageBatches: randomWindows needs data.windows (train.randomWindows)');
   const img = new Float32Array(size);
   const n = Math.ceil(rows.length / a.batchSize);
   let cached: { epoch: number; order: Int32Array } | undefined;
@@ -104,7 +141,11 @@ export function imageBatches(a: {
       const y = new Float32Array((e - s) * 6);
       for (let j = s; j < e; j++) {
         const r = rows[a.shuffle ? cached!.order[j] : j];
-        img.set(data.x.subarray(r * size, (r + 1) * size));
+        const count = windows ? windows.start[r + 1] - windows.start[r] : 0;
+        if (windows && count > 0) {
+          const w = windows.start[r] + Math.floor(rng.next() * count);
+          img.set(windows.x.subarray(w * size, (w + 1) * size));
+        } else img.set(data.x.subarray(r * size, (r + 1) * size));
         if (a.hflip > 0 && rng.next() < a.hflip) flipTiles(img, data.height, data.width, a.tileWidth);
         writeImage(x, (j - s) * size * channels, img, data.height, data.width, channels);
         for (let k = 0; k < 6; k++) y[(j - s) * 6 + k] = data.table.targets[r * 6 + k];
@@ -162,9 +203,12 @@ export async function trainFold(args: {
       hflip: config.inputs.hflip,
       tileWidth: config.inputs.tileWidth,
       channels,
+      randomWindows: t.randomWindows,
     });
     const stepsPerEpoch = Math.ceil(trainBatches.numBatches(0) / accumulate);
-    const schedule = oneCycle({ maxLr: s.maxLr, totalSteps: s.epochs * stepsPerEpoch, pctStart: t.pctStart, divFactor: t.divFactor, finalDivFactor: t.finalDivFactor, annealStrategy: 'cos' });
+    const pctStart = warmupPct(t.pctStart, s.epochs * stepsPerEpoch);
+    if (pctStart !== t.pctStart) log(`stage ${s.stage}: pct_start ${t.pctStart} x ${s.epochs * stepsPerEpoch} steps leaves no warm-up step; using ${pctStart.toFixed(3)}`);
+    const schedule = oneCycle({ maxLr: s.maxLr, totalSteps: s.epochs * stepsPerEpoch, pctStart, divFactor: t.divFactor, finalDivFactor: t.finalDivFactor, annealStrategy: 'cos' });
     lrs[`stage ${s.stage}`] = Array.from({ length: s.epochs * stepsPerEpoch }, (_, k) => schedule(k));
     log(`stage ${s.stage}: ${s.rows.length} train EEGs, ${args.valid.length} valid EEGs; ${s.epochs} epochs x ${stepsPerEpoch} steps of ${t.batchSize}; OneCycle max_lr ${s.maxLr}`);
     return trainModel({
