@@ -6,7 +6,7 @@
 // --runs-dir (or REPRO_RUNS_DIR) moves the runs root (default `runs`): run folders go to
 // <runs-dir>/hms-efficientnet/<run-id>, the input-tile cache to <runs-dir>/hms-efficientnet/cache.
 import * as path from 'path';
-import { DataError, loadConfig, parseCliArgs } from '@repro/io';
+import { DataError, loadConfig, parseCliArgs, takeFlag } from '@repro/io';
 import { initBackend } from '@repro/layers';
 import { validateConfig, type HmsEfficientnetConfig } from './config';
 import { ensemble } from './ensemble';
@@ -17,14 +17,6 @@ import { foldWorker, train } from './train';
 const SOLUTION_DIR = path.resolve(__dirname, '..');
 const TARGETS = ['train', 'infer', 'ensemble', 'experiment'] as const;
 const DEFAULT_SEED = 42;
-
-function takeFlag(overrides: Record<string, unknown>, name: string): string | undefined {
-  const v = overrides[name];
-  delete overrides[name];
-  if (v === undefined) return undefined;
-  if (typeof v === 'boolean') throw new Error(`--${name}: expected a value after it`);
-  return String(v);
-}
 
 export async function main(argv: string[]): Promise<void> {
   const args = parseCliArgs(argv);
