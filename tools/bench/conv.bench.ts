@@ -27,12 +27,11 @@
  * are not shared.
  */
 import { spawnSync } from 'child_process';
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Worker } from 'worker_threads';
 import { initBackend, tf } from '../../libs/layers/src/backend';
 import { conv1d, shareCloneBuffersOnWasm } from '../../libs/layers/src/conv';
+import { startRssSampler, vmHwm, wasmHeapBytes } from './memory';
 
 const BLOCKS: [number, number, number][] = [
   [8, 3, 12],
@@ -85,42 +84,6 @@ export function buildWaveNet(): tf.LayersModel {
   const pooled = tf.layers.globalAveragePooling1d({}).apply(x) as tf.SymbolicTensor;
   const out = tf.layers.dense({ units: 6, activation: 'softmax' }).apply(pooled) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out });
-}
-
-/** Samples this process's RSS every `ms` from a worker (runs while the main thread computes). */
-function startRssSampler(ms = 50): { stop: () => Promise<number> } {
-  const shared = new Float64Array(new SharedArrayBuffer(8));
-  const code = `
-    const { workerData, parentPort } = require('worker_threads');
-    const fs = require('fs');
-    const peak = new Float64Array(workerData.buf);
-    const timer = setInterval(() => {
-      const m = /VmRSS:\\s+(\\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-      if (m) peak[0] = Math.max(peak[0], Number(m[1]) * 1024);
-    }, workerData.ms);
-    parentPort.on('message', () => { clearInterval(timer); parentPort.postMessage('done'); });`;
-  const w = new Worker(code, { eval: true, workerData: { buf: shared.buffer, ms } });
-  return {
-    stop: () =>
-      new Promise((resolve) => {
-        w.once('message', () => {
-          void w.terminate();
-          resolve(Math.max(shared[0], process.memoryUsage().rss));
-        });
-        w.postMessage('stop');
-      }),
-  };
-}
-
-function vmHwm(): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
-
-function wasmHeapBytes(): number | undefined {
-  if (tf.getBackend() !== 'wasm') return undefined;
-  const b = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
-  return b.wasm?.HEAPU8?.buffer.byteLength;
 }
 
 interface Result {

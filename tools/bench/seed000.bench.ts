@@ -26,12 +26,11 @@
  * processes share the cores.
  */
 import { spawnSync } from 'child_process';
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Worker } from 'worker_threads';
 import { categoricalCrossentropy, initBackend, tf } from '../../libs/layers/src';
 import { buildCnnGruTransformerWave, trainableParamCount } from '../../solutions/ion-switching/src/model';
+import { startRssSampler, vmHwm, wasmHeapBytes } from './memory';
 
 const LENGTH = 4000;
 const FEATURES = 19;
@@ -66,42 +65,6 @@ function parseArgs(argv: string[]): Args {
     child: argv.includes('--child'),
     micro: Number(get('micro', '0')),
   };
-}
-
-/** Samples this process's RSS every `ms` from a worker (runs while the main thread computes). */
-function startRssSampler(ms = 50): { stop: () => Promise<number> } {
-  const shared = new Float64Array(new SharedArrayBuffer(8));
-  const code = `
-    const { workerData, parentPort } = require('worker_threads');
-    const fs = require('fs');
-    const peak = new Float64Array(workerData.buf);
-    const timer = setInterval(() => {
-      const m = /VmRSS:\\s+(\\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-      if (m) peak[0] = Math.max(peak[0], Number(m[1]) * 1024);
-    }, workerData.ms);
-    parentPort.on('message', () => { clearInterval(timer); parentPort.postMessage('done'); });`;
-  const w = new Worker(code, { eval: true, workerData: { buf: shared.buffer, ms } });
-  return {
-    stop: () =>
-      new Promise((resolve) => {
-        w.once('message', () => {
-          void w.terminate();
-          resolve(Math.max(shared[0], process.memoryUsage().rss));
-        });
-        w.postMessage('stop');
-      }),
-  };
-}
-
-function vmHwm(): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
-
-function wasmHeapBytes(): number | undefined {
-  if (tf.getBackend() !== 'wasm') return undefined;
-  const b = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
-  return b.wasm?.HEAPU8?.buffer.byteLength;
 }
 
 interface Result {
