@@ -17,3 +17,4 @@ export { numpyArgsort } from './numpyArgsort';
 export type { FitFoldArgs, FitFoldResult, FoldReport, OutOfFoldOptions, OutOfFoldResult } from './oofRunner';
 export { runOutOfFold } from './oofRunner';
 export * from './blendWeights';
+export { WorkerPool, withWorkerPool } from './workerPool';

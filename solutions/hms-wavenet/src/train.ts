@@ -6,10 +6,10 @@
 // trainModel's checkpointDir resumes an interrupted fold after its last finished epoch.
 // With train.workers > 1, unfinished folds train in parallel child processes (wasm computes on
 // one thread, so a second process uses the second core); the parent collects their results.
-import { ChildProcess, fork } from 'child_process';
+import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { groupKFold, runOutOfFold, type Fold } from '@repro/cv';
+import { groupKFold, runOutOfFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
 import {
   createRun,
   DataError,
@@ -272,53 +272,6 @@ export interface TrainContext {
   cliPath: string;
 }
 
-/** Children training folds in parallel; wait(k) resolves when fold k's worker finished. */
-class FoldPool {
-  private readonly done = new Map<number, Promise<void>>();
-  private readonly children = new Set<ChildProcess>();
-  private readonly resolvers = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
-  private next = 0;
-
-  constructor(
-    private readonly folds: number[],
-    private readonly workers: number,
-    private readonly spawn: (fold: number) => ChildProcess,
-  ) {
-    for (const k of folds) this.done.set(k, new Promise<void>((resolve, reject) => this.resolvers.set(k, { resolve, reject })));
-    for (const p of this.done.values()) p.catch(() => {}); // surfaced through wait()
-    for (let i = 0; i < Math.min(workers, folds.length); i++) this.launch();
-  }
-
-  private launch(): void {
-    if (this.next >= this.folds.length) return;
-    const k = this.folds[this.next++];
-    const child = this.spawn(k);
-    this.children.add(child);
-    child.on('exit', (code, signal) => {
-      this.children.delete(child);
-      const r = this.resolvers.get(k)!;
-      if (code === 0) {
-        r.resolve();
-        this.launch();
-      } else {
-        r.reject(new Error(`fold ${k + 1}: worker process exited with ${signal ?? `code ${code}`} (its output is above; re-run to resume)`));
-      }
-    });
-  }
-
-  wait(k: number): Promise<void> {
-    const p = this.done.get(k);
-    if (!p) throw new Error(`fold ${k + 1} was not given to the worker pool`);
-    return p;
-  }
-
-  /** Stop the workers this pool started (each by its own pid). */
-  kill(): void {
-    for (const c of this.children) c.kill('SIGTERM');
-    this.children.clear();
-  }
-}
-
 const WORKER_PRED = 'worker_valid_pred.npy';
 const WORKER_METRICS = 'worker_metrics.json';
 
@@ -367,22 +320,17 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
 
   const unfinished = folds.map((_, k) => k).filter((k) => !fs.existsSync(path.join(run.dir, `fold_${k}`, 'DONE')));
   const workers = Math.max(1, Math.min(config.train.workers, unfinished.length));
-  let pool: FoldPool | undefined;
+  const foldKey = (k: number) => `fold ${k + 1}`;
+  let pool: WorkerPool<number> | undefined;
   if (workers > 1) {
     log(`training folds ${unfinished.map((k) => k + 1).join(', ')} in ${workers} worker processes`);
-    pool = new FoldPool(unfinished, workers, (k) =>
+    pool = new WorkerPool(unfinished, workers, foldKey, (k) =>
       fork(ctx.cliPath, ['fold-worker', '--run-dir', run.dir, '--fold', String(k), '--backend', ctx.backend], { stdio: 'inherit' }),
     );
   }
-  const onSignal = () => {
-    pool?.kill();
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  let result;
-  try {
-    result = await runOutOfFold({
+  const p = pool;
+  const result = await withWorkerPool(p, () =>
+    runOutOfFold({
       folds,
       nRows: table.n,
       nOutputs: 6,
@@ -390,8 +338,8 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
       logger: log,
       score: (rows, pred) => scoreRows(table, rows, pred),
       fitFold: async ({ fold, train: tr, valid, foldDir }) => {
-        if (pool) {
-          await pool.wait(fold);
+        if (p) {
+          await p.wait(foldKey(fold));
           const pred = loadNpy(path.join(foldDir, WORKER_PRED)).data;
           if (!(pred instanceof Float32Array) || pred.length !== valid.length * 6) {
             throw new DataError(path.join(foldDir, WORKER_PRED), `expected ${valid.length} x 6 float32 predictions from the fold worker`);
@@ -400,14 +348,8 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
         }
         return trainFold({ config, seed, fold, train: tr, valid, data, foldDir, log });
       },
-    });
-  } catch (err) {
-    pool?.kill();
-    throw err;
-  } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-  }
+    }),
+  );
 
   // CV Score with WaveNet Raw EEG / CV Score with Train Means, over the trained folds' rows.
   const rows = Int32Array.from(folds.flatMap((f) => Array.from(f.valid))).sort();
