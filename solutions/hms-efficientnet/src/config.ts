@@ -57,6 +57,19 @@ export interface HmsEfficientnetConfig {
     bnMomentum: number;
     /** Local TF.js/Keras weight file (model.json) of the variant; '' = random init. Never downloaded. */
     weights: string;
+    /**
+     * Start the classifier at the training rows' mean vote distribution: kernel 0, bias log(prior),
+     * so the first predictions are the train-mean baseline and training moves away from it only
+     * where the images say so (not in the seed, whose head starts random; it has ImageNet weights
+     * and 17k EEGs to make up for it).
+     */
+    priorHead: boolean;
+    /**
+     * 'avg': the seed's global average pooling. 'width': average over time only, keeping the
+     * frequency rows of the merged image for the classifier (a from-scratch CNN otherwise has to
+     * recover the frequency position from padding cues; see the README).
+     */
+    pooling: 'avg' | 'width';
   };
   train: {
     /** GroupKFold splits by patient_id (the seed: 5). */
@@ -139,6 +152,8 @@ export function validateConfig(c: HmsEfficientnetConfig, file: string): HmsEffic
   if (!isPos(m.widthScale)) fail(file, `model.widthScale must be > 0, got ${m.widthScale}`);
   if (!(m.dropRate >= 0 && m.dropRate < 1) || !(m.dropConnectRate >= 0 && m.dropConnectRate < 1)) fail(file, 'model.dropRate and dropConnectRate must be in [0, 1)');
   if (!(m.bnMomentum >= 0 && m.bnMomentum < 1)) fail(file, `model.bnMomentum must be in [0, 1), got ${m.bnMomentum}`);
+  if (m.pooling !== 'avg' && m.pooling !== 'width') fail(file, `model.pooling must be 'avg' or 'width', got ${m.pooling}`);
+  if (typeof m.priorHead !== 'boolean') fail(file, `model.priorHead must be true or false, got ${m.priorHead}`);
   if (typeof m.weights !== 'string') fail(file, 'model.weights must be a path (or "" for random initialisation)');
   if (!isInt(t.folds, 2)) fail(file, `train.folds must be an integer >= 2, got ${t.folds}`);
   if (!isInt(t.foldsToTrain, 1) || t.foldsToTrain > t.folds) fail(file, `train.foldsToTrain must be in 1..train.folds (${t.folds}), got ${t.foldsToTrain}`);

@@ -7,10 +7,11 @@
 // training runs; with experiment.workers > 1 all cells' folds share one pool of worker processes.
 import * as fs from 'fs';
 import * as path from 'path';
+import { withWorkerPool } from '@repro/cv';
 import { createRun, writeFileAtomic, type Run } from '@repro/io';
 import { MODALITIES, type Combination, type HmsEfficientnetConfig, type Modality } from './config';
 import { StepTimer } from './timing';
-import { cacheDirFor, FoldPool, prepareTrainData, SOLUTION, trainRun, unfinishedFolds, withPool, workerSpawner, type TrainContext } from './train';
+import { cacheDirFor, newFoldPool, prepareTrainData, SOLUTION, trainRun, unfinishedFolds, workerSpawner, type FoldPool, type TrainContext } from './train';
 
 /** timm's names, as the seed's table prints them. */
 const MODEL_NAMES: Record<string, string> = { b0: 'tf_efficientnet_b0', b4: 'efficientnet_b4' };
@@ -89,11 +90,11 @@ export async function experiment(ctx: TrainContext): Promise<ExperimentRow[]> {
     let pool: FoldPool | undefined;
     if (workers > 1) {
       log(`training ${jobs.length} (cell, fold) jobs in ${workers} worker processes`);
-      pool = new FoldPool(jobs, workers, workerSpawner(ctx));
+      pool = newFoldPool(jobs, workers, workerSpawner(ctx));
     }
     const p = pool;
     const rows: ExperimentRow[] = [];
-    await withPool(p, async () => {
+    await withWorkerPool(p, async () => {
       for (const cell of cells) {
         const sub = cell.run.config as HmsEfficientnetConfig;
         const data = await prepareTrainData(sub, seed, { cacheDir: cacheDirFor(ctx.runsRoot), outDir: cell.run.dir, log: () => {}, timer: new StepTimer(() => {}) });

@@ -3,9 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { modelDirHandler } from '@repro/io';
 import { batchNormLayers, tf } from '@repro/layers';
-import { buildModel, loadPretrained, normalizeRows, predictRows } from './model';
+import { buildModel, loadPretrained, normalizeRows, predictRows, setPriorHead } from './model';
 
-const small = { variant: 'b0' as const, widthScale: 0.1, dropRate: 0.1, dropConnectRate: 0.2, bnMomentum: 0.9, weights: '' };
+const small = { variant: 'b0' as const, widthScale: 0.1, dropRate: 0.1, dropConnectRate: 0.2, bnMomentum: 0.9, weights: '', priorHead: false, pooling: 'avg' as const };
 
 describe('model', () => {
   it('gives 6 logits; predictRows returns softmax rows in the requested order', () => {
@@ -32,6 +32,16 @@ describe('model', () => {
     await expect(loadPretrained(wide, path.join(dir, 'model.json'), 'cfg.json')).rejects.toThrow(/cfg\.json: model\.weights .*shape mismatches/s);
     [a, b, wide].forEach((m) => m.dispose());
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('setPriorHead makes every image predict the prior', () => {
+    const m = buildModel(small, 16, 16, 5);
+    const prior = [0.4, 0.2, 0.1, 0.1, 0.15, 0.05];
+    setPriorHead(m, prior);
+    const x = Float32Array.from({ length: 3 * 256 }, (_, i) => Math.cos(i * 0.7) * 3);
+    const p = predictRows(m, x, 16, 16, [0, 1, 2], 3);
+    for (let i = 0; i < 3 * 6; i++) expect(p[i]).toBeCloseTo(prior[i % 6], 6);
+    m.dispose();
   });
 
   it('normalizeRows makes each row sum to 1', () => {

@@ -15,12 +15,23 @@ export function buildModel(m: HmsEfficientnetConfig['model'], height: number, wi
     dropRate: m.dropRate,
     dropConnectRate: m.dropConnectRate,
     activation: 'linear',
+    pooling: m.pooling,
     seed,
   });
   // Keras convention (moving = m * moving + (1 - m) * batch): tf_efficientnet_b0 uses 0.99, timm's
   // efficientnet_b4 PyTorch's default 0.9; on a few hundred steps 0.99 leaves stale statistics.
   for (const l of batchNormLayers(model)) l.momentum = m.bnMomentum;
   return model;
+}
+
+/** Classifier at the prior: kernel 0 and bias log(prior), so softmax(logits) = prior for every image. */
+export function setPriorHead(model: tf.LayersModel, prior: ArrayLike<number>): void {
+  const layer = model.getLayer('predictions');
+  const [kernel, bias] = layer.getWeights();
+  const next = [tf.zerosLike(kernel), tf.tensor1d(Array.from(prior, (p) => Math.log(Math.max(p, 1e-6))))];
+  layer.setWeights(next);
+  tf.dispose([...next]);
+  if (bias.shape[0] !== prior.length) throw new Error(`setPriorHead: ${prior.length} prior values for ${bias.shape[0]} classes`);
 }
 
 /** Set the backbone from the user's weight file (1-channel stem: the RGB kernel averaged, as timm does). */

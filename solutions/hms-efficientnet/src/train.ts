@@ -9,7 +9,7 @@
 import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { groupKFold, runOutOfFold, type Fold } from '@repro/cv';
+import { groupKFold, runOutOfFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
 import { createRun, DataError, lineChartSvg, loadNpy, modelDirHandler, openRun, readJson, saveNpy, writeJson, writeSvg, type Run } from '@repro/io';
 import {
   adamW,
@@ -29,7 +29,7 @@ import { klDivergenceScore } from '@repro/metrics';
 import { enabledModalities, type HmsEfficientnetConfig, type Modality } from './config';
 import { buildModalities, flipTiles, mergeTiles, type Item } from './features';
 import { consensusCounts, loadTrain, type EegTable } from './load';
-import { buildModel, inputChannels, loadPretrained, normalizeRows, predictRows, writeImage } from './model';
+import { buildModel, inputChannels, loadPretrained, normalizeRows, predictRows, setPriorHead, writeImage } from './model';
 import { StepTimer } from './timing';
 
 export const SOLUTION = 'hms-efficientnet';
@@ -237,6 +237,12 @@ export async function trainFold(args: {
 
   const initial = buildModel(config.model, data.height, data.width, hashSeed(seed, fold, 11), channels);
   if (config.model.weights) log(await loadPretrained(initial, config.model.weights, args.configFile));
+  if (config.model.priorHead) {
+    const prior = new Float64Array(6);
+    for (const r of args.train) for (let k = 0; k < 6; k++) prior[k] += data.table.targets[r * 6 + k] / args.train.length;
+    setPriorHead(initial, prior);
+    log(`classifier starts at the training rows' mean votes ${Array.from(prior, (p) => p.toFixed(3)).join(' ')}`);
+  }
   const r1 = await timer.time(`fold${fold + 1}_stage1_training`, () =>
     stage({ stage: 1, rows: args.train, epochs: t.epochs, maxLr: t.maxLr, createModel: () => initial, ckpt: path.join(foldDir, 'ckpt') }),
   );
@@ -308,60 +314,20 @@ export function scoreRows(table: EegTable, rows: ArrayLike<number>, pred: ArrayL
   return klDivergenceScore(sol, sub, 6);
 }
 
-/** Worker processes for (run directory, fold) jobs; wait() resolves when a job's worker exits 0. */
-export class FoldPool {
-  private readonly done = new Map<string, Promise<void>>();
-  private readonly resolvers = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
-  private readonly children = new Set<ChildProcess>();
-  private next = 0;
+export interface FoldJob {
+  runDir: string;
+  fold: number;
+}
 
-  constructor(
-    private readonly jobs: { runDir: string; fold: number }[],
-    workers: number,
-    private readonly spawn: (job: { runDir: string; fold: number }) => ChildProcess,
-  ) {
-    for (const j of jobs) {
-      const key = FoldPool.key(j.runDir, j.fold);
-      const p = new Promise<void>((resolve, reject) => this.resolvers.set(key, { resolve, reject }));
-      p.catch(() => {}); // surfaced through wait()
-      this.done.set(key, p);
-    }
-    for (let i = 0; i < Math.min(workers, jobs.length); i++) this.launch();
-  }
+/** Worker processes for (run directory, fold) jobs: the experiment puts several runs in one pool. */
+export type FoldPool = WorkerPool<FoldJob>;
 
-  static key(runDir: string, fold: number): string {
-    return `${path.resolve(runDir)}#${fold}`;
-  }
+export function foldJobKey(runDir: string, fold: number): string {
+  return `${path.resolve(runDir)} fold ${fold + 1}`;
+}
 
-  private launch(): void {
-    if (this.next >= this.jobs.length) return;
-    const job = this.jobs[this.next++];
-    const child = this.spawn(job);
-    this.children.add(child);
-    child.on('exit', (code, signal) => {
-      this.children.delete(child);
-      const r = this.resolvers.get(FoldPool.key(job.runDir, job.fold))!;
-      if (code === 0) r.resolve();
-      else r.reject(new Error(`${job.runDir} fold ${job.fold + 1}: worker exited with ${signal ?? `code ${code}`} (its output is above; re-run to resume)`));
-      this.launch();
-    });
-  }
-
-  has(runDir: string, fold: number): boolean {
-    return this.done.has(FoldPool.key(runDir, fold));
-  }
-
-  wait(runDir: string, fold: number): Promise<void> {
-    const p = this.done.get(FoldPool.key(runDir, fold));
-    if (!p) throw new Error(`${runDir} fold ${fold + 1} was not given to the worker pool`);
-    return p;
-  }
-
-  /** Stop the workers this pool started (each by its own pid). */
-  kill(): void {
-    for (const c of this.children) c.kill('SIGTERM');
-    this.children.clear();
-  }
+export function newFoldPool(jobs: FoldJob[], workers: number, spawn: (job: FoldJob) => ChildProcess): FoldPool {
+  return new WorkerPool(jobs, workers, (j) => foldJobKey(j.runDir, j.fold), spawn);
 }
 
 const WORKER_PRED = 'worker_valid_pred.npy';
@@ -402,7 +368,7 @@ export interface TrainContext {
 }
 
 /** Spawns `cli.ts fold-worker` for a job. */
-export function workerSpawner(ctx: TrainContext): (job: { runDir: string; fold: number }) => ChildProcess {
+export function workerSpawner(ctx: TrainContext): (job: FoldJob) => ChildProcess {
   return (job) =>
     fork(ctx.cliPath, ['fold-worker', '--run-dir', job.runDir, '--fold', String(job.fold), '--cache-dir', cacheDirFor(ctx.runsRoot), '--backend', ctx.backend], { stdio: 'inherit' });
 }
@@ -429,8 +395,8 @@ export async function trainRun(run: Run, ctx: TrainContext, data: TrainData, tim
     logger: log,
     score: (rows, pred) => scoreRows(table, rows, pred),
     fitFold: async ({ fold, train: tr, valid, foldDir }) => {
-      if (pool?.has(run.dir, fold)) {
-        await pool.wait(run.dir, fold);
+      if (pool?.has(foldJobKey(run.dir, fold))) {
+        await pool.wait(foldJobKey(run.dir, fold));
         const pred = loadNpy(path.join(foldDir, WORKER_PRED)).data;
         if (!(pred instanceof Float32Array) || pred.length !== valid.length * 6) {
           throw new DataError(path.join(foldDir, WORKER_PRED), `expected ${valid.length} x 6 float32 predictions from the fold worker`);
@@ -496,25 +462,6 @@ export async function trainRun(run: Run, ctx: TrainContext, data: TrainData, tim
   return metrics;
 }
 
-/** Run `work` with SIGINT/SIGTERM stopping the pool's workers too. */
-export async function withPool<T>(pool: FoldPool | undefined, work: () => Promise<T>): Promise<T> {
-  const onSignal = () => {
-    pool?.kill();
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    return await work();
-  } catch (err) {
-    pool?.kill();
-    throw err;
-  } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-  }
-}
-
 /** `nx run hms-efficientnet:train`. */
 export async function train(ctx: TrainContext): Promise<Record<string, unknown>> {
   const { config, seed } = ctx;
@@ -540,9 +487,9 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
     let pool: FoldPool | undefined;
     if (workers > 1) {
       log(`training folds ${todo.map((k) => k + 1).join(', ')} in ${workers} worker processes`);
-      pool = new FoldPool(todo.map((fold) => ({ runDir: run.dir, fold })), workers, workerSpawner(ctx));
+      pool = newFoldPool(todo.map((fold) => ({ runDir: run.dir, fold })), workers, workerSpawner(ctx));
     }
     const p = pool;
-    return withPool(p, () => trainRun(run, ctx, data, timer, p));
+    return withWorkerPool(p, () => trainRun(run, ctx, data, timer, p));
   });
 }

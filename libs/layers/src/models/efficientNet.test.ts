@@ -6,6 +6,7 @@ import { DropConnect, dropConnect } from './dropConnect';
 import { buildEfficientNet, EfficientNetVariant, efficientNetStages, roundFilters, roundRepeats } from './efficientNet';
 import { roundTrip } from '../blocks/testing';
 import { loadEfficientNetWeights } from './efficientNetWeights';
+import { WidthAveragePooling2D } from './widthAveragePooling';
 
 /** Saves a model's weights with tf.io.withSaveHandler into `dir` as TF.js model.json + one shard. */
 async function saveTfjs(model: tf.LayersModel, dir: string, rename?: (n: string) => string): Promise<void> {
@@ -127,6 +128,31 @@ describe('EfficientNet', () => {
     expect(Math.min(...losses.slice(-2))).toBeLessThan(losses[0]);
     tf.dispose([xs, ys]);
     m.dispose();
+  });
+
+  it("pooling 'width': rows kept ([h * c] features), the mean over width, trains and round-trips", async () => {
+    const x = tf.tensor4d(Array.from({ length: 2 * 3 * 4 * 2 }, (_, i) => (i * 7) % 11), [2, 3, 4, 2]);
+    const layer = new WidthAveragePooling2D();
+    const y = layer.apply(x) as tf.Tensor;
+    expect(y.shape).toEqual([2, 6]);
+    const v = x.arraySync() as number[][][][];
+    const want = v.map((img) => img.flatMap((row) => [0, 1].map((c) => row.reduce((a, px) => a + px[c], 0) / 4)));
+    expect(Array.from(y.dataSync())).toEqual(want.flat().map((w) => expect.closeTo(w, 5)));
+
+    const m = buildEfficientNet({ variant: 'b0', ...tiny, inputShape: [64, 32, 1], nClasses: 2, dropRate: 0, dropConnectRate: 0, seed: 6, pooling: 'width' });
+    // 64 rows / stride 32 = 2 rows of 320 top filters at widthScale 0.25.
+    expect(m.getLayer('predictions').getWeights()[0].shape).toEqual([640, 2]);
+    m.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+    const xs = tf.randomNormal([4, 64, 32, 1], 0, 1, 'float32', 7);
+    const ys = tf.oneHot(tf.tensor1d([0, 1, 0, 1], 'int32'), 2);
+    const losses: number[] = [];
+    for (let i = 0; i < 6; i++) losses.push((await m.trainOnBatch(xs, ys)) as number);
+    expect(Math.min(...losses.slice(-2))).toBeLessThan(losses[0]);
+    const loaded = await roundTrip(m);
+    expect(Array.from((loaded.predict(xs) as tf.Tensor).dataSync())).toEqual(Array.from((m.predict(xs) as tf.Tensor).dataSync()));
+    expect(() => buildEfficientNet({ variant: 'b0', ...tiny, pooling: 'max' as 'avg' })).toThrow(/pooling must be 'avg'\|'width'/);
+    tf.dispose([x, y, xs, ys]);
+    [m, loaded].forEach((q) => q.dispose());
   });
 
   it('weight round trip through a TF.js model.json directory: identical predictions', async () => {

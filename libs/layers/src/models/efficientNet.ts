@@ -9,6 +9,7 @@ import { tf } from '../backend';
 import { conv2d, type InitializerSpec } from '../conv';
 import { imageNormalization } from './imageNormalization';
 import { EFFICIENTNET_BN_EPSILON, EFFICIENTNET_BN_MOMENTUM, mbConv } from './mbConv';
+import { WidthAveragePooling2D } from './widthAveragePooling';
 
 export type EfficientNetVariant = 'b0' | 'b1' | 'b2' | 'b3' | 'b4';
 export const EFFICIENTNET_VARIANTS: readonly EfficientNetVariant[] = ['b0', 'b1', 'b2', 'b3', 'b4'];
@@ -117,6 +118,12 @@ export interface EfficientNetArgs {
    * Expects 0..255 inputs then. Default false (inputs used as given).
    */
   preprocessing?: boolean;
+  /**
+   * Pooling before the classifier: 'avg' (Keras' global average, the default) or 'width' (average
+   * over the width axis only, the rows kept: [h * topFilters] features; for spectrograms, where the
+   * height is frequency).
+   */
+  pooling?: 'avg' | 'width';
 }
 
 /** Builds an EfficientNet as a tf.LayersModel with Keras' layer names. */
@@ -144,6 +151,8 @@ export function buildEfficientNet(args: EfficientNetArgs): tf.LayersModel {
   if (activation !== 'softmax' && activation !== 'linear') {
     throw new Error(`${owner}: activation must be 'softmax'|'linear', received ${JSON.stringify(args.activation)}`);
   }
+  const pooling = args.pooling ?? 'avg';
+  if (pooling !== 'avg' && pooling !== 'width') throw new Error(`${owner}: pooling must be 'avg'|'width', received ${JSON.stringify(args.pooling)}`);
   if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new Error(`${owner}: seed must be an integer, received ${JSON.stringify(args.seed)}`);
 
   // Keras' initializers; a seeded one per layer (same seed everywhere would repeat weights).
@@ -197,7 +206,7 @@ export function buildEfficientNet(args: EfficientNetArgs): tf.LayersModel {
   ) as tf.SymbolicTensor;
   x = bn(x, 'top_bn');
   x = swish(x, 'top_activation');
-  x = tf.layers.globalAveragePooling2d({ name: 'avg_pool' }).apply(x) as tf.SymbolicTensor;
+  x = (pooling === 'width' ? new WidthAveragePooling2D({ name: 'avg_pool_width' }) : tf.layers.globalAveragePooling2d({ name: 'avg_pool' })).apply(x) as tf.SymbolicTensor;
   if (dropRate > 0) x = tf.layers.dropout({ rate: dropRate, seed: nextSeed(), name: 'top_dropout' }).apply(x) as tf.SymbolicTensor;
   const out = tf.layers
     .dense({ units: args.nClasses, activation, kernelInitializer: denseInit() as ReturnType<typeof tf.initializers.zeros>, name: 'predictions' })

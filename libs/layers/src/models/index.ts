@@ -6,3 +6,4 @@ export * from './mbConv';
 export * from './imageNormalization';
 export * from './efficientNet';
 export * from './efficientNetWeights';
+export * from './widthAveragePooling';
