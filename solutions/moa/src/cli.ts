@@ -9,19 +9,24 @@
  * and runs the target. Run folders: `<runs>/moa/<config>-<member>-seed<seed>/`
  * per member and `<runs>/moa/<config>-ensemble-seed<seed>/` (see train.ts).
  */
+import { fork } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { DataError, loadConfig, parseCliArgs, takeFlag } from '@repro/io';
+import { WorkerPool, withWorkerPool } from '@repro/cv';
+import { DataError, loadConfig, parseCliArgs, readJson, takeFlag, writeJson } from '@repro/io';
 import { initBackend } from '@repro/layers';
 import { MEMBER_KINDS, MemberKind, MoaConfig, validateConfig } from './config';
 import { runEnsemble } from './ensemble';
 import { runInfer } from './infer';
 import { dataFile, loadTrainData } from './load';
-import { RunPlace, computeFeatures, trainMember } from './train';
+import { RunPlace, computeFeatures, memberRunId, SOLUTION, trainMember } from './train';
+import type { FeatureState } from './features';
 
 const SOLUTION_DIR = path.resolve(__dirname, '..');
 const TARGETS = ['train', 'infer', 'ensemble'] as const;
 /** Flags of this CLI that are not config keys. */
-const OWN_FLAGS = ['runs-dir', 'member', 'test-features', 'out'] as const;
+const OWN_FLAGS = ['runs-dir', 'member', 'test-features', 'out', 'features-state'] as const;
 
 async function main(argv: string[]): Promise<void> {
   const target = argv[0];
@@ -44,9 +49,37 @@ async function main(argv: string[]): Promise<void> {
 
   if (target === 'train') {
     const data = await loadTrainData(config.data.dir);
-    const features = computeFeatures(data, config, log);
-    const results = [];
-    for (const kind of config.members) results.push(await trainMember({ kind, config, data, features, place, log }));
+    // A worker gets the parent's fitted feature state (RankGauss, PCA, K-Means are fitted once).
+    const state = own['features-state'] ? readJson<FeatureState>(own['features-state']) : undefined;
+    const features = computeFeatures(data, config, log, state);
+    const results: { kind: MemberKind; oofLogLoss: number; seconds: number; dir: string }[] = [];
+    const workers = Math.min(config.workers, config.members.length);
+    if (workers > 1) {
+      const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'moa-features-')), 'state.json');
+      writeJson(stateFile, features.state);
+      // Same command line for each member, without --member, plus the member and the feature state.
+      const rest = argv.slice(1).filter((a, i, all) => a !== '--member' && !a.startsWith('--member=') && all[i - 1] !== '--member');
+      // Most fold fits first (transfer's seed averaging doubles its work), so the long member
+      // does not start last and leave one core idle at the end.
+      const fits = (k: MemberKind) => config[k].folds * config[k].seeds.length;
+      const order = [...config.members].sort((a, b) => fits(b) - fits(a));
+      log(`[moa] training members ${order.join(', ')} in ${workers} worker processes`);
+      const pool = new WorkerPool(order, workers, (k) => `member ${k}`, (k) =>
+        fork(__filename, ['train', ...rest, '--member', k, '--workers', '1', '--features-state', stateFile], { stdio: 'inherit' }),
+      );
+      try {
+        await withWorkerPool(pool, () => Promise.all(config.members.map((k) => pool.wait(`member ${k}`))));
+      } finally {
+        fs.rmSync(path.dirname(stateFile), { recursive: true, force: true });
+      }
+      for (const kind of config.members) {
+        const dir = path.join(place.root, SOLUTION, memberRunId(place, kind));
+        const m = readJson<{ oofLogLoss: number; trainSeconds: number }>(path.join(dir, 'metrics.json'));
+        results.push({ kind, oofLogLoss: m.oofLogLoss, seconds: m.trainSeconds, dir });
+      }
+    } else {
+      for (const kind of config.members) results.push(await trainMember({ kind, config, data, features, place, log }));
+    }
     log(`\nmoa train (${args.config}, backend ${info.backend}):`);
     for (const r of results) log(`  ${r.kind.padEnd(9)} OOF log loss ${r.oofLogLoss.toFixed(6)}  ${r.seconds.toFixed(0)}s  ${r.dir}`);
   } else if (target === 'ensemble') {

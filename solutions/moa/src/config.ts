@@ -109,6 +109,12 @@ export interface MoaConfig {
   };
   /** Members trained by `train` and blended by `ensemble`, in order. */
   members: MemberKind[];
+  /**
+   * Processes training members in parallel (1: one after the other in this process). The wasm
+   * backend computes on one thread, so 2 use both cores of a 2-core machine; the features are
+   * fitted once and handed to the workers.
+   */
+  workers: number;
   dense: DenseConfig;
   cnn1d: Cnn1dConfig;
   tabnet: TabnetConfig;
@@ -132,6 +138,7 @@ export function validateConfig(c: MoaConfig, file: string): MoaConfig {
   if (!Array.isArray(c.members) || c.members.length === 0) fail(file, 'members must list at least one member');
   for (const m of c.members) if (!MEMBER_KINDS.includes(m)) fail(file, `members: unknown member '${m}' (expected ${MEMBER_KINDS.join(', ')})`);
   if (new Set(c.members).size !== c.members.length) fail(file, `members: listed twice in ${c.members.join(', ')}`);
+  if (!isInt(c.workers, 1)) fail(file, `workers must be an integer >= 1, got ${c.workers}`);
   const f = c.features;
   if (!isInt(f.nQuantiles, 2)) fail(file, `features.nQuantiles must be an integer >= 2, got ${f.nQuantiles}`);
   if (f.fitOn !== 'train+test' && f.fitOn !== 'train') fail(file, `features.fitOn must be 'train+test' or 'train', got ${f.fitOn}`);
