@@ -6,12 +6,12 @@
 // --runs-dir (or REPRO_RUNS_DIR) moves the runs root (default `runs`): run folders go to
 // <runs-dir>/ion-switching/<run-id>, the ensemble to <runs-dir>/ion-switching/ensemble.
 import * as path from 'path';
-import { DataError, loadConfig, parseCliArgs } from '@repro/io';
+import { DataError, loadConfig, parseCliArgs, takeFlag } from '@repro/io';
 import { initBackend } from '@repro/layers';
 import { validateConfig, type IonSwitchingConfig } from './config';
 import { ensemble } from './ensemble';
 import { infer } from './infer';
-import { train } from './train';
+import { foldWorker, train } from './train';
 
 const SOLUTION_DIR = path.resolve(__dirname, '..');
 const TARGETS = ['train', 'infer', 'ensemble'] as const;
@@ -21,10 +21,17 @@ export async function main(argv: string[]): Promise<void> {
   const args = parseCliArgs(argv);
   const target = args.positional[0];
   const overrides = args.overrides as Record<string, string | number | boolean>;
-  const runsDir = overrides['runs-dir'];
-  delete overrides['runs-dir'];
-  if (typeof runsDir === 'boolean') throw new Error('--runs-dir: expected a value after it');
-  const runsRoot = runsDir !== undefined ? String(runsDir) : (process.env.REPRO_RUNS_DIR ?? 'runs');
+  const runsRoot = takeFlag(overrides, 'runs-dir') ?? process.env.REPRO_RUNS_DIR ?? 'runs';
+  if (target === 'fold-worker') {
+    // Internal: one (member, fold) job of a run, started by `train` when train.workers > 1.
+    const runDir = takeFlag(overrides, 'run-dir');
+    const member = takeFlag(overrides, 'member');
+    const fold = Number(takeFlag(overrides, 'fold'));
+    if (!runDir || !member || !Number.isInteger(fold)) throw new Error('fold-worker: expected --run-dir DIR --member M --fold K');
+    const info = await initBackend({ backend: args.backend, log: null });
+    await foldWorker(runDir, member, fold, info);
+    return;
+  }
   if (!TARGETS.includes(target as (typeof TARGETS)[number])) {
     throw new Error(`ion-switching: expected a target (${TARGETS.join(', ')}), got '${target ?? ''}'`);
   }
@@ -40,7 +47,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const backendInfo = await initBackend({ backend: args.backend, log: null });
   if (target === 'train') {
-    await train({ config, configName: args.config, seed, runId: args.runId, runsRoot, backendInfo });
+    await train({ config, configName: args.config, seed, runId: args.runId, runsRoot, backendInfo, backend: args.backend, cliPath: __filename });
   } else {
     await infer({ config, configName: args.config, seed, runId: args.runId, runsRoot, backendInfo });
   }

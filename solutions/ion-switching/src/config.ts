@@ -103,6 +103,12 @@ export interface IonSwitchingConfig {
     validateEachEpoch: boolean;
     /** Members trained by `train` (keys of `members`), in order; the first is "the model". */
     members: string[];
+    /**
+     * Processes training (member, fold) jobs in parallel (1: all in this process). The wasm
+     * backend computes on one thread, so 2 use both cores of a 2-core machine; each worker
+     * holds its own copy of the features (~40 MB at the default scale).
+     */
+    workers: number;
   };
   members: Record<string, MemberConfig>;
   ensemble: {
@@ -150,6 +156,7 @@ export function validateConfig(c: IonSwitchingConfig, file: string): IonSwitchin
   } else if (!['none', 'balanced', 'sqrt-balanced'].includes(t.classWeights)) {
     fail(file, `train.classWeights must be 'none', 'balanced', 'sqrt-balanced' or 11 weights, got ${JSON.stringify(t.classWeights)}`);
   }
+  if (!isInt(t.workers, 1)) fail(file, `train.workers must be an integer >= 1, got ${t.workers}`);
   if (!Array.isArray(t.members) || t.members.length === 0) fail(file, 'train.members must name at least one member of `members`');
   for (const name of t.members) {
     const m = c.members[name];

@@ -37,6 +37,7 @@ import {
   cbr,
   maxPooling1dChannelsFirst,
   multiHeadAttention,
+  seededDropout,
   tf,
   waveBlock,
 } from '@repro/layers';
@@ -308,7 +309,7 @@ export interface CnnGruTransformerWaveOptions {
   dropout?: number;
   /** Dropout of the attention layer (output and attention weights). Default 0.1. */
   attentionDropout?: number;
-  /** Seed of the Dense, GRU and attention initializers (the library's Conv1D layers stay unseeded). */
+  /** Seed of every initializer (Dense, GRU, attention, and the convs of the CBR and wave blocks). */
   seed?: number;
   /** Prefix of layer names. Default 'cgtw'. */
   name?: string;
@@ -361,7 +362,8 @@ export function buildCnnGruTransformerWave(options: CnnGruTransformerWaveOptions
   const p = options.name ?? 'cgtw';
   const ap = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
   const bn = (x: tf.SymbolicTensor, name: string) => ap(tf.layers.batchNormalization({ name: `${p}_${name}` }), x);
-  const drop = (x: tf.SymbolicTensor, name: string, i: number) => ap(tf.layers.dropout({ rate: dropout, seed: s(i), name: `${p}_${name}` }), x);
+  // SeededDropout: tfjs' Dropout with a seed draws the same mask every step.
+  const drop = (x: tf.SymbolicTensor, name: string, i: number) => ap(seededDropout({ rate: dropout, seed: s(i), name: `${p}_${name}` }), x);
   const cfPool = (x: tf.SymbolicTensor, name: string) =>
     ap(tf.layers.concatenate({ name: `${p}_${name}_cat` }), [
       ap(maxPooling1dChannelsFirst({ name: `${p}_${name}_max` }), x),
@@ -371,7 +373,7 @@ export function buildCnnGruTransformerWave(options: CnnGruTransformerWaveOptions
   const inp = tf.input({ shape: [seqLen, nFeatures], name: `${p}_input` });
   // --- CNN-GRU-Transformer branch on 8 folded sub-sequences ---
   let x = ap(new FoldTime({ factor: fold, name: `${p}_fold` }), inp); // [8B, T/8, F]
-  x = cbr(x, { filters: w.cbrIn, kernelSize: 1, prefix: `${p}_cbr_in` }); // [8B, T/8, 64]
+  x = cbr(x, { filters: w.cbrIn, kernelSize: 1, prefix: `${p}_cbr_in`, seed: s(11) }); // [8B, T/8, 64]
   x = cfPool(x, 'pool1'); // [8B, T/8, 32 + 32]
   x = ap(biGru(w.gru1, { name: `${p}_bigru1`, seed: s(1) }), x); // [8B, T/8, 256]
   x = bn(x, 'bigru1_bn');
@@ -397,12 +399,12 @@ export function buildCnnGruTransformerWave(options: CnnGruTransformerWaveOptions
 
   // --- WaveNet branch on the input plus out1 ---
   x = ap(tf.layers.concatenate({ name: `${p}_cat_in_out1` }), [inp, out1]); // [B, T, F + 11]
-  x = cbr(x, { filters: w.cbrMid, kernelSize: 7, prefix: `${p}_cbr_mid` });
+  x = cbr(x, { filters: w.cbrMid, kernelSize: 7, prefix: `${p}_cbr_mid`, seed: s(12) });
   w.wave.forEach(([filters, n], i) => {
     x = bn(x, `wave${i}_bn`);
-    x = waveBlock(x, { filters, kernelSize: 3, nDilations: n, prefix: `${p}_wave${i}` });
+    x = waveBlock(x, { filters, kernelSize: 3, nDilations: n, prefix: `${p}_wave${i}`, seed: s(13 + i) });
   });
-  x = cbr(x, { filters: w.cbrOut, kernelSize: 7, prefix: `${p}_cbr_out` });
+  x = cbr(x, { filters: w.cbrOut, kernelSize: 7, prefix: `${p}_cbr_out`, seed: s(20) });
   x = bn(x, 'out_bn');
   x = drop(x, 'out_drop', 8);
   const out = ap(tf.layers.dense({ units: nClasses, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: s(9) }), name: `${p}_out` }), x);

@@ -7,9 +7,9 @@
 // folds (DONE markers), and trainModel's checkpointDir resumes an unfinished fold after its last epoch.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Fold } from '@repro/cv';
-import { runOutOfFold } from '@repro/cv';
-import { createRun, heatmapSvg, ION_GROUPS, ION_N_CLASSES, loadNpy, modelDirHandler, readJson, writeSvg, type Run } from '@repro/io';
+import { ChildProcess, fork } from 'child_process';
+import { runOutOfFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
+import { createRun, DataError, heatmapSvg, ION_GROUPS, ION_N_CLASSES, loadNpy, modelDirHandler, openRun, readJson, saveNpy, writeJson, writeSvg, type Run } from '@repro/io';
 import {
   arrayBatchSource,
   categoricalCrossentropy,
@@ -17,6 +17,7 @@ import {
   kerasAdam,
   tf,
   trainModel,
+  type BackendChoice,
   type BackendInfo,
   type EpochRecord,
 } from '@repro/layers';
@@ -147,21 +148,89 @@ export function buildMember(config: IonSwitchingConfig, member: string, nFeature
   });
 }
 
-/** Train one member over the folds; returns its OOF probabilities (train rows x 11). */
-async function trainMember(args: { config: IonSwitchingConfig; run: Run; member: string; prep: Prepared; seed: number; log: (l: string) => void }) {
-  const { config, run, member, prep, seed } = args;
+/** One fold of one member: train on the fold's sequences, save the model, predict the valid ones. */
+async function trainMemberFold(args: {
+  config: IonSwitchingConfig;
+  member: string;
+  prep: Prepared;
+  seed: number;
+  fold: number;
+  train: Int32Array;
+  valid: Int32Array;
+  foldDir: string;
+  log: (l: string) => void;
+}): Promise<{ valid: Float32Array; metrics: Record<string, number> }> {
+  const { config, member, prep, seed, fold, train: tr, valid, foldDir } = args;
   const t = config.train;
   const y = prep.data.train.openChannels;
   const seq = prep.trainSeq;
   const F = prep.nFeatures;
-  const skip = config.clean.excludeOutliers ? outlierSequences(seq, prep.data.train.outlier) : new Set<number>();
   const lrs = epochLrs(t);
+  const skip = config.clean.excludeOutliers ? outlierSequences(seq, prep.data.train.outlier) : new Set<number>();
+  const log = (l: string) => args.log(`[${member} fold ${fold + 1}] ${l}`);
+  const ids = tr.filter((i) => !skip.has(i));
+  const x = gatherSequences(prep.xTrain, F, seq, ids);
+  const yy = oneHotSequences(y, seq, ids);
+  const stepsPerEpoch = Math.ceil(ids.length / t.batchSize);
+  const totalSteps = stepsPerEpoch * t.epochs;
+  const cw = classWeights(t, yy);
+  const validSource = t.validateEachEpoch
+    ? arrayBatchSource({ x: gatherSequences(prep.xTrain, F, seq, valid), xShape: [valid.length, seq.len, F], y: oneHotSequences(y, seq, valid), yShape: [valid.length, seq.len, K], batchSize: t.predictBatchSize })
+    : undefined;
+  log(`${ids.length} train sequences (${tr.length - ids.length} with outlier rows left out), ${valid.length} valid; ${stepsPerEpoch} steps/epoch of ${t.batchSize}`);
+  const t0 = performance.now();
+  const epochTimes: number[] = [];
+  const { model } = await trainModel({
+    createModel: () => buildMember(config, member, F, seed * 1000 + fold),
+    loss: categoricalCrossentropy({ classWeights: cw }),
+    optimizer: () => kerasAdam({ learningRate: lrs[0] }),
+    schedule: epochListSchedule({ lrs }),
+    trainBatches: arrayBatchSource({ x, xShape: [ids.length, seq.len, F], y: yy, yShape: [ids.length, seq.len, K], batchSize: t.batchSize, shuffle: true, seed: seed * 31 + fold }),
+    validBatches: validSource,
+    metrics: validSource ? [{ name: 'macroF1', fn: (a, b) => f1OfTensors(a, b) }] : [],
+    epochs: t.epochs,
+    seed: seed + fold,
+    restoreBest: false, // the seed keeps the last (SWA-averaged) weights
+    swa: t.swa.enabled ? { everySteps: t.swa.everySteps, startStep: Math.floor(t.swa.startFraction * totalSteps) } : undefined,
+    checkpointDir: path.join(foldDir, 'ckpt'),
+    log,
+    onEpochEnd: (r: EpochRecord) => {
+      epochTimes.push(r.seconds);
+      log(`epoch ${r.epoch + 1}/${t.epochs}: ${r.seconds.toFixed(1)} s = ${(r.seconds / stepsPerEpoch).toFixed(2)} s/step, loss ${r.loss.toFixed(4)}${r.metrics.macroF1 !== undefined ? `, valid macro F1 ${r.metrics.macroF1.toFixed(4)}` : ''}`);
+    },
+  });
+  const trainSeconds = (performance.now() - t0) / 1000;
+  await model.save(modelDirHandler(path.join(foldDir, 'model')));
+  const p0 = performance.now();
+  const pred = predictSequences(model, prep.xTrain, F, seq, valid, t.predictBatchSize);
+  model.dispose();
+  return {
+    valid: pred,
+    metrics: { trainSeconds, predictSeconds: (performance.now() - p0) / 1000, secondsPerStep: epochTimes.length ? epochTimes.reduce((a, b) => a + b, 0) / epochTimes.length / stepsPerEpoch : NaN },
+  };
+}
+
+/** A (member, fold) job for the worker processes. */
+export interface MemberFoldJob {
+  member: string;
+  fold: number;
+}
+
+const jobKey = (member: string, fold: number) => `member ${member} fold ${fold + 1}`;
+const WORKER_PRED = 'worker_valid_pred.npy';
+const WORKER_METRICS = 'worker_metrics.json';
+
+/** Train one member over the folds (in-process, or waiting for `pool`'s workers); returns its OOF probabilities. */
+async function trainMember(args: { config: IonSwitchingConfig; run: Run; member: string; prep: Prepared; seed: number; log: (l: string) => void; pool?: WorkerPool<MemberFoldJob> }) {
+  const { config, run, member, prep, seed, pool } = args;
+  const y = prep.data.train.openChannels;
+  const seq = prep.trainSeq;
   const dir = run.path('members', member);
   fs.mkdirSync(dir, { recursive: true });
-  const probe = buildMember(config, member, F, 0);
-  args.log(`== member ${member}: CnnGRUTransformerWave ${JSON.stringify(config.members[member].widths)}, ${trainableParamCount(probe)} parameters; lr per epoch ${JSON.stringify(lrs.map((v) => +v.toPrecision(3)))}`);
+  const probe = buildMember(config, member, prep.nFeatures, 0);
+  args.log(`== member ${member}: CnnGRUTransformerWave ${JSON.stringify(config.members[member].widths)}, ${trainableParamCount(probe)} parameters; lr per epoch ${JSON.stringify(epochLrs(config.train).map((v) => +v.toPrecision(3)))}`);
   probe.dispose();
-  const res = await runOutOfFold({
+  return runOutOfFold({
     folds: prep.seqFolds,
     nRows: seq.starts.length,
     nOutputs: seq.len * K,
@@ -169,50 +238,35 @@ async function trainMember(args: { config: IonSwitchingConfig; run: Run; member:
     logger: (l) => args.log(`[${member}] ${l}`),
     score: (ids, p) => macroF1(labelsOf(y, seq, ids), argmaxRows(p, K)),
     fitFold: async ({ fold, train: tr, valid, foldDir }) => {
-      const log = (l: string) => args.log(`[${member} fold ${fold + 1}] ${l}`);
-      const ids = tr.filter((i) => !skip.has(i));
-      const x = gatherSequences(prep.xTrain, F, seq, ids);
-      const yy = oneHotSequences(y, seq, ids);
-      const stepsPerEpoch = Math.ceil(ids.length / t.batchSize);
-      const totalSteps = stepsPerEpoch * t.epochs;
-      const cw = classWeights(t, yy);
-      const validSource = t.validateEachEpoch
-        ? arrayBatchSource({ x: gatherSequences(prep.xTrain, F, seq, valid), xShape: [valid.length, seq.len, F], y: oneHotSequences(y, seq, valid), yShape: [valid.length, seq.len, K], batchSize: t.predictBatchSize })
-        : undefined;
-      log(`${ids.length} train sequences (${tr.length - ids.length} with outlier rows left out), ${valid.length} valid; ${stepsPerEpoch} steps/epoch of ${t.batchSize}`);
-      const t0 = performance.now();
-      const epochTimes: number[] = [];
-      const { model } = await trainModel({
-        createModel: () => buildMember(config, member, F, seed * 1000 + fold),
-        loss: categoricalCrossentropy({ classWeights: cw }),
-        optimizer: () => kerasAdam({ learningRate: lrs[0] }),
-        schedule: epochListSchedule({ lrs }),
-        trainBatches: arrayBatchSource({ x, xShape: [ids.length, seq.len, F], y: yy, yShape: [ids.length, seq.len, K], batchSize: t.batchSize, shuffle: true, seed: seed * 31 + fold }),
-        validBatches: validSource,
-        metrics: validSource ? [{ name: 'macroF1', fn: (a, b) => f1OfTensors(a, b) }] : [],
-        epochs: t.epochs,
-        seed: seed + fold,
-        restoreBest: false, // the seed keeps the last (SWA-averaged) weights
-        swa: t.swa.enabled ? { everySteps: t.swa.everySteps, startStep: Math.floor(t.swa.startFraction * totalSteps) } : undefined,
-        checkpointDir: path.join(foldDir, 'ckpt'),
-        log,
-        onEpochEnd: (r: EpochRecord) => {
-          epochTimes.push(r.seconds);
-          log(`epoch ${r.epoch + 1}/${t.epochs}: ${r.seconds.toFixed(1)} s = ${(r.seconds / stepsPerEpoch).toFixed(2)} s/step, loss ${r.loss.toFixed(4)}${r.metrics.macroF1 !== undefined ? `, valid macro F1 ${r.metrics.macroF1.toFixed(4)}` : ''}`);
-        },
-      });
-      const trainSeconds = (performance.now() - t0) / 1000;
-      await model.save(modelDirHandler(path.join(foldDir, 'model')));
-      const p0 = performance.now();
-      const pred = predictSequences(model, prep.xTrain, F, seq, valid, t.predictBatchSize);
-      model.dispose();
-      return {
-        valid: pred,
-        metrics: { trainSeconds, predictSeconds: (performance.now() - p0) / 1000, secondsPerStep: epochTimes.length ? epochTimes.reduce((a, b) => a + b, 0) / epochTimes.length / stepsPerEpoch : NaN },
-      };
+      const key = jobKey(member, fold);
+      if (pool?.has(key)) {
+        await pool.wait(key);
+        const pred = loadNpy(path.join(foldDir, WORKER_PRED)).data;
+        if (!(pred instanceof Float32Array) || pred.length !== valid.length * seq.len * K) {
+          throw new DataError(path.join(foldDir, WORKER_PRED), `expected ${valid.length} x ${seq.len * K} float32 predictions from the fold worker`);
+        }
+        return { valid: pred, metrics: readJson<Record<string, number>>(path.join(foldDir, WORKER_METRICS)) };
+      }
+      return trainMemberFold({ config, member, prep, seed, fold, train: tr, valid, foldDir, log: args.log });
     },
   });
-  return res;
+}
+
+/** `cli.ts fold-worker --run-dir DIR --member M --fold K`: one (member, fold) job of an existing run. */
+export async function foldWorker(runDir: string, member: string, fold: number, backendInfo: BackendInfo): Promise<void> {
+  const run = openRun(runDir);
+  const config = run.config as IonSwitchingConfig;
+  // The forest features are in the run's rfc/ cache by now: prepare() reloads them.
+  const prep = await prepare(config, run.dir, run.seed, () => {});
+  const f = prep.seqFolds[fold];
+  if (!f || !config.members[member]) throw new Error(`fold-worker: ${jobKey(member, fold)} is not a job of ${runDir}`);
+  const log = (l: string) => run.log(l);
+  log(`[${member} fold ${fold + 1}] worker pid ${process.pid} on ${backendInfo.backend}`);
+  const foldDir = path.join(run.dir, 'members', member, `fold_${fold}`);
+  fs.mkdirSync(foldDir, { recursive: true });
+  const out = await trainMemberFold({ config, member, prep, seed: run.seed, fold, train: f.train, valid: f.valid, foldDir, log });
+  saveNpy(path.join(foldDir, WORKER_PRED), out.valid, [f.valid.length, prep.trainSeq.len * K]);
+  writeJson(path.join(foldDir, WORKER_METRICS), out.metrics);
 }
 
 function labelsOf(y: Int32Array, seq: Sequences, ids: ArrayLike<number>): Int32Array {
@@ -271,6 +325,9 @@ export interface TrainContext {
   runId?: string;
   runsRoot: string;
   backendInfo: BackendInfo;
+  /** For fold workers: the backend asked for and the path of cli.ts. */
+  backend?: BackendChoice;
+  cliPath?: string;
 }
 
 const fmt = (v: number | undefined) => (v === undefined ? 'n/a' : v.toFixed(5));
@@ -291,26 +348,42 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
 
   const truth = readTruth(config.data.dir);
   const roundPred = roundLabels(tr.clean);
-  const members: Record<string, unknown>[] = [];
-  for (const member of config.train.members) {
-    const m0 = performance.now();
-    const res = await trainMember({ config, run, member, prep, seed, log });
-    const pred = argmaxRows(res.oof, K);
-    const f1 = macroF1(y, pred);
-    const groups = perGroupF1(y, pred, tr.group);
-    const clean = Int32Array.from(pred.filter((_, i) => !tr.outlier[i]));
-    const yClean = Int32Array.from(y.filter((_, i) => !tr.outlier[i]));
-    members.push({
-      name: member,
-      oofMacroF1: f1,
-      oofMacroF1WithoutOutliers: macroF1(yClean, clean),
-      perGroup: groups,
-      perFold: res.reports.map((r) => ({ fold: r.fold + 1, macroF1: r.score, seconds: r.seconds, resumed: r.resumed, ...r.metrics })),
-      seconds: (performance.now() - m0) / 1000,
-    });
-    writeConfusionSvg(run.path('members', member, 'confusion_matrix.svg'), y, pred, `ion-switching ${run.id} ${member}: OOF confusion (row-normalised)`);
-    log(`[${member}] OOF macro F1 ${f1.toFixed(5)}; per group ${Object.entries(groups).map(([g, v]) => `${g} ${v.toFixed(4)}`).join(', ')}`);
+  // (member, fold) jobs not finished yet, in training order, for the worker processes.
+  const jobs: MemberFoldJob[] = config.train.members.flatMap((member) =>
+    prep.seqFolds.map((_, fold) => ({ member, fold })).filter((j) => !fs.existsSync(run.path('members', member, `fold_${j.fold}`, 'DONE'))),
+  );
+  const workers = Math.min(config.train.workers, jobs.length);
+  let pool: WorkerPool<MemberFoldJob> | undefined;
+  if (workers > 1 && ctx.cliPath) {
+    const cli = ctx.cliPath;
+    log(`training ${jobs.map((j) => jobKey(j.member, j.fold)).join(', ')} in ${workers} worker processes`);
+    pool = new WorkerPool(jobs, workers, (j) => jobKey(j.member, j.fold), (j): ChildProcess =>
+      fork(cli, ['fold-worker', '--run-dir', run.dir, '--member', j.member, '--fold', String(j.fold), '--backend', ctx.backend ?? 'auto'], { stdio: 'inherit' }),
+    );
   }
+  const members: Record<string, unknown>[] = [];
+  const p = pool;
+  await withWorkerPool(p, async () => {
+    for (const member of config.train.members) {
+      const m0 = performance.now();
+      const res = await trainMember({ config, run, member, prep, seed, log, pool: p });
+      const pred = argmaxRows(res.oof, K);
+      const f1 = macroF1(y, pred);
+      const groups = perGroupF1(y, pred, tr.group);
+      const clean = Int32Array.from(pred.filter((_, i) => !tr.outlier[i]));
+      const yClean = Int32Array.from(y.filter((_, i) => !tr.outlier[i]));
+      members.push({
+        name: member,
+        oofMacroF1: f1,
+        oofMacroF1WithoutOutliers: macroF1(yClean, clean),
+        perGroup: groups,
+        perFold: res.reports.map((r) => ({ fold: r.fold + 1, macroF1: r.score, seconds: r.seconds, resumed: r.resumed, ...r.metrics })),
+        seconds: (performance.now() - m0) / 1000,
+      });
+      writeConfusionSvg(run.path('members', member, 'confusion_matrix.svg'), y, pred, `ion-switching ${run.id} ${member}: OOF confusion (row-normalised)`);
+      log(`[${member}] OOF macro F1 ${f1.toFixed(5)}; per group ${Object.entries(groups).map(([g, v]) => `${g} ${v.toFixed(4)}`).join(', ')}`);
+    }
+  });
 
   const model = members[0];
   const roundingF1 = prep.data.roundingF1;

@@ -103,6 +103,8 @@ export class MultiHeadAttention extends tf.layers.Layer {
   private wv?: tf.LayerVariable;
   private wo?: tf.LayerVariable;
   private bo?: tf.LayerVariable;
+  /** Dropout masks drawn so far: mask k is seeded seed + 1000 + k (a fixed seed would repeat one mask). */
+  private dropoutCalls = 0;
   private gamma?: tf.LayerVariable;
   private beta?: tf.LayerVariable;
 
@@ -149,6 +151,10 @@ export class MultiHeadAttention extends tf.layers.Layer {
   }
 
   /** [batch, T, features] x [features, nHead*d] -> [nHead*batch, T, d] (head-major, as reshape1). */
+  private maskSeed(): number | undefined {
+    return this.seed === undefined ? undefined : this.seed + 1000 + this.dropoutCalls++;
+  }
+
   private heads(x: tf.Tensor, kernel: tf.LayerVariable, d: number): tf.Tensor {
     const [b, t, f] = x.shape;
     const p = tf.reshape(tf.matMul(tf.reshape(x, [b * t, f]), kernel.read()), [b, t, this.nHead, d]);
@@ -169,11 +175,11 @@ export class MultiHeadAttention extends tf.layers.Layer {
       const vs = this.heads(v, this.wv!, this.dV);
       const temper = Math.sqrt(this.temper === 'dModel' ? this.dModel : this.dK);
       let attn = tf.softmax(tf.div(tf.matMul(qs, ks, false, true), temper));
-      if (training && this.attentionDropout > 0) attn = tf.dropout(attn, this.attentionDropout);
+      if (training && this.attentionDropout > 0) attn = tf.dropout(attn, this.attentionDropout, undefined, this.maskSeed());
       let head = tf.matMul(attn, vs); // [nHead*b, tq, dV]
       head = tf.reshape(tf.transpose(tf.reshape(head, [this.nHead, b, tq, this.dV]), [1, 2, 0, 3]), [b * tq, this.nHead * this.dV]);
       let out = tf.reshape(tf.add(tf.matMul(head, this.wo!.read()), this.bo!.read()), [b, tq, this.dModel]);
-      if (training && this.dropout > 0) out = tf.dropout(out, this.dropout);
+      if (training && this.dropout > 0) out = tf.dropout(out, this.dropout, undefined, this.maskSeed());
       if (this.useNorm) {
         out = tf.add(out, q);
         const mean = tf.mean(out, -1, true);

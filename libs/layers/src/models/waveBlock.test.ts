@@ -56,6 +56,20 @@ describe('waveBlock and cbr', () => {
     expect(worst).toBeLessThan(1e-5);
   });
 
+  it('seeded blocks build the same weights every time; unseeded ones do not', () => {
+    const build = (seed?: number) => {
+      const inp = tf.input({ shape: [16, 3] });
+      const out = waveBlock(cbr(inp, { filters: 4, kernelSize: 3, seed }), { filters: 4, kernelSize: 3, nDilations: 2, seed: seed === undefined ? undefined : seed + 50 });
+      const m = tf.model({ inputs: inp, outputs: out });
+      const w = m.getWeights().map((t) => Array.from(t.dataSync()));
+      m.dispose();
+      return w;
+    };
+    expect(build(7)).toEqual(build(7));
+    expect(build(7)).not.toEqual(build(8));
+    expect(build()).not.toEqual(build());
+  });
+
   it('rejects bad arguments naming expected vs received', () => {
     const inp = tf.input({ shape: [20, 3] });
     expect(() => waveBlock(inp, { filters: 0, kernelSize: 3, nDilations: 2 })).toThrow(/waveBlock: filters must be a positive integer, received 0/);

@@ -24,6 +24,11 @@ export interface WaveBlockArgs {
    * files) have readable, unique names. Default: tfjs' automatic names.
    */
   prefix?: string;
+  /**
+   * Seed of the convs' glorot-uniform kernels (Keras' default initializer); conv i of the block
+   * gets seed + i. Default: unseeded (two builds start from different weights).
+   */
+  seed?: number;
 }
 
 export interface CbrArgs {
@@ -40,6 +45,14 @@ export interface CbrArgs {
   dilation?: number;
   /** Prefix for layer names. Default: tfjs' automatic names. */
   prefix?: string;
+  /** Seed of the conv's glorot-uniform kernel. Default: unseeded. */
+  seed?: number;
+}
+
+/** Glorot-uniform kernel initializers seeded seed, seed + 1, ... (tfjs' unseeded default when seed is undefined). */
+function kernelInits(seed: number | undefined): () => { kernelInitializer?: ReturnType<typeof tf.initializers.glorotUniform> } {
+  let k = 0;
+  return () => (seed === undefined ? {} : { kernelInitializer: tf.initializers.glorotUniform({ seed: seed + k++ }) });
 }
 
 function checkPositiveInt(owner: string, name: string, v: unknown): number {
@@ -76,12 +89,13 @@ export function waveBlock(x: tf.SymbolicTensor, args: WaveBlockArgs): tf.Symboli
   const kernelSize = checkPositiveInt(owner, 'kernelSize', args.kernelSize);
   const n = checkPositiveInt(owner, 'nDilations', args.nDilations);
   const p = args.prefix;
+  const init = kernelInits(args.seed);
 
-  x = conv1d({ filters, kernelSize: 1, padding: 'same', name: named(p, 'in') }).apply(x) as tf.SymbolicTensor;
+  x = conv1d({ filters, kernelSize: 1, padding: 'same', name: named(p, 'in'), ...init() }).apply(x) as tf.SymbolicTensor;
   let res = x;
   for (let i = 0; i < n; i++) {
     const dilationRate = 2 ** i;
-    const tanhOut = conv1d({ filters, kernelSize, padding: 'same', activation: 'tanh', dilationRate, name: named(p, `d${dilationRate}_tanh`) }).apply(
+    const tanhOut = conv1d({ filters, kernelSize, padding: 'same', activation: 'tanh', dilationRate, name: named(p, `d${dilationRate}_tanh`), ...init() }).apply(
       x,
     ) as tf.SymbolicTensor;
     const sigmOut = conv1d({
@@ -91,10 +105,11 @@ export function waveBlock(x: tf.SymbolicTensor, args: WaveBlockArgs): tf.Symboli
       activation: 'sigmoid',
       dilationRate,
       name: named(p, `d${dilationRate}_sigm`),
+      ...init(),
     }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.multiply({ name: named(p, `d${dilationRate}_gate`) }).apply([tanhOut, sigmOut]) as tf.SymbolicTensor;
     // The seeds feed this 1x1 output (not the raw gate) to the next dilation.
-    x = conv1d({ filters, kernelSize: 1, padding: 'same', name: named(p, `d${dilationRate}_1x1`) }).apply(x) as tf.SymbolicTensor;
+    x = conv1d({ filters, kernelSize: 1, padding: 'same', name: named(p, `d${dilationRate}_1x1`), ...init() }).apply(x) as tf.SymbolicTensor;
     res = tf.layers.add({ name: named(p, `d${dilationRate}_add`) }).apply([res, x]) as tf.SymbolicTensor;
   }
   return res;
@@ -112,7 +127,7 @@ export function cbr(x: tf.SymbolicTensor, args: CbrArgs): tf.SymbolicTensor {
   if (stride !== 1) throw new Error(`${owner}: stride must be 1 (Conv1D here is stride-1 only), received ${stride}`);
   const dilationRate = checkPositiveInt(owner, 'dilation', args.dilation ?? 1);
   const p = args.prefix;
-  x = conv1d({ filters, kernelSize, dilationRate, padding: 'same', name: named(p, 'conv') }).apply(x) as tf.SymbolicTensor;
+  x = conv1d({ filters, kernelSize, dilationRate, padding: 'same', name: named(p, 'conv'), ...kernelInits(args.seed)() }).apply(x) as tf.SymbolicTensor;
   // Keras defaults (momentum 0.99, epsilon 1e-3), as the seed's BatchNormalization().
   x = tf.layers.batchNormalization({ name: named(p, 'bn') }).apply(x) as tf.SymbolicTensor;
   return tf.layers.activation({ activation: 'relu', name: named(p, 'relu') }).apply(x) as tf.SymbolicTensor;
