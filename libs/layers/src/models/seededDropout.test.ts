@@ -17,7 +17,7 @@ describe('SeededDropout', () => {
     expect(a).toEqual(b);
     expect(a[1]).not.toEqual(a[0]);
     expect(a[2]).not.toEqual(a[1]);
-    const kept = a.flat().reduce((s, v) => s + v, 0) / a.flat().length;
+    const kept = a.flat().reduce((s: number, v) => s + v, 0) / a.flat().length;
     expect(kept).toBeGreaterThan(0.6);
     expect(kept).toBeLessThan(0.8);
     const y = (seededDropout({ rate: 0.3, seed: 1 }).apply(x, { training: true }) as tf.Tensor).dataSync();
