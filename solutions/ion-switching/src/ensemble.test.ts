@@ -1,5 +1,5 @@
 import { macroF1 } from '@repro/metrics';
-import { applyThresholds, expectedValue, searchThresholds } from './ensemble';
+import { applyThresholds, expectedValue, scaledArgmax, searchClassScales, searchThresholds } from './ensemble';
 
 describe('threshold search on the expected value', () => {
   it('applyThresholds counts the thresholds below each value; k + 0.5 is rounding', () => {
@@ -27,5 +27,34 @@ describe('threshold search on the expected value', () => {
     expect(r.roundingF1).toBeLessThan(0.9);
     expect(r.f1).toBeGreaterThan(0.99);
     expect(r.thresholds).toEqual([...r.thresholds].sort((a, b) => a - b));
+  });
+
+  it('can start from given thresholds: never below them, and checks them', () => {
+    const n = 3000;
+    const y = Int32Array.from({ length: n }, (_, i) => i % 3);
+    const ev = Float32Array.from(y, (k, i) => k * 1.3 + ((i * 7919) % 100) / 400);
+    const start = [0.6, 1.9, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 9.5];
+    const f0 = macroF1(y, applyThresholds(ev, start));
+    const r = searchThresholds(ev, y, 2, 24, start);
+    expect(r.f1).toBeGreaterThanOrEqual(f0);
+    expect(r.roundingF1).toBeCloseTo(macroF1(y, applyThresholds(ev, Array.from({ length: 10 }, (_, k) => k + 0.5))), 12);
+    expect(() => searchThresholds(ev, y, 1, 24, [2, 1, 3, 4, 5, 6, 7, 8, 9, 10])).toThrow(/10 ascending thresholds/);
+  });
+
+  it('searchClassScales lifts an under-predicted class and never scores below the argmax', () => {
+    // 3 of 11 classes; class 2 is always given a little less probability than class 1 would need
+    const n = 3000;
+    const y = Int32Array.from({ length: n }, (_, i) => i % 3);
+    const p = new Float32Array(n * 11);
+    for (let i = 0; i < n; i++) {
+      const k = y[i];
+      const row = k === 2 ? [0.1, 0.46, 0.44] : k === 1 ? [0.2, 0.6, 0.2] : [0.7, 0.2, 0.1];
+      row.forEach((v, j) => (p[i * 11 + j] = v));
+    }
+    const argmaxF1 = macroF1(y, scaledArgmax(p, new Array(11).fill(1)));
+    const r = searchClassScales(p, y, 3);
+    expect(argmaxF1).toBeLessThan(0.8);
+    expect(r.f1).toBeCloseTo(1, 12);
+    expect(r.scales[2] / r.scales[1]).toBeGreaterThan(0.46 / 0.44);
   });
 });

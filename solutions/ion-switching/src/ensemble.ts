@@ -61,13 +61,21 @@ export function applyThresholds(ev: ArrayLike<number>, th: ArrayLike<number>): I
 
 /**
  * Coordinate search of the K - 1 thresholds maximising macro F1 (the OptimizedRounder of the Ion
- * Switching notebooks, deterministic): start at k + 0.5 (plain rounding of the expected value),
- * then for each threshold try a grid between its neighbours and keep the best.
+ * Switching notebooks, deterministic): start at k + 0.5 (plain rounding of the expected value), or
+ * at `start` (ascending), then for each threshold try a grid between its neighbours and keep the best.
  */
-export function searchThresholds(ev: Float32Array, y: ArrayLike<number>, sweeps: number, grid = 24): { thresholds: number[]; f1: number; roundingF1: number } {
-  const th = Array.from({ length: K - 1 }, (_, k) => k + 0.5);
-  const roundingF1 = macroF1(y, applyThresholds(ev, th));
-  let best = roundingF1;
+export function searchThresholds(
+  ev: Float32Array,
+  y: ArrayLike<number>,
+  sweeps: number,
+  grid = 24,
+  start?: readonly number[],
+): { thresholds: number[]; f1: number; roundingF1: number } {
+  const rounding = Array.from({ length: K - 1 }, (_, k) => k + 0.5);
+  const roundingF1 = macroF1(y, applyThresholds(ev, rounding));
+  const th = start ? start.slice() : rounding;
+  if (th.length !== K - 1 || th.some((v, k) => k > 0 && v < th[k - 1])) throw new Error(`searchThresholds: start must be ${K - 1} ascending thresholds`);
+  let best = start ? macroF1(y, applyThresholds(ev, th)) : roundingF1;
   for (let s = 0; s < sweeps; s++) {
     const before = best;
     for (let k = 0; k < th.length; k++) {
@@ -89,6 +97,55 @@ export function searchThresholds(ev: Float32Array, y: ArrayLike<number>, sweeps:
     if (best - before < 1e-7) break;
   }
   return { thresholds: th, f1: best, roundingF1 };
+}
+
+/** Argmax of p_k * scales[k] per row. */
+export function scaledArgmax(p: ArrayLike<number>, scales: readonly number[]): Int32Array {
+  const n = p.length / K;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let bv = -Infinity;
+    for (let k = 0; k < K; k++) {
+      const v = p[i * K + k] * scales[k];
+      if (v > bv) {
+        bv = v;
+        best = k;
+      }
+    }
+    out[i] = best;
+  }
+  return out;
+}
+
+/**
+ * The other "max F1" rule: one multiplier per class on the probabilities before the argmax,
+ * coordinate search from all ones over factors 2^(-1.5) .. 2^(1.5) of the current value, keeping
+ * only improvements of the macro F1 (so never below the plain argmax). Rare classes, which the
+ * argmax under-predicts, get multipliers above 1.
+ */
+export function searchClassScales(p: Float32Array, y: ArrayLike<number>, sweeps: number): { scales: number[]; f1: number } {
+  const scales = new Array<number>(K).fill(1);
+  let best = macroF1(y, scaledArgmax(p, scales));
+  const factors = Array.from({ length: 12 }, (_, g) => 2 ** ((g < 6 ? g - 6 : g - 5) / 4));
+  for (let s = 0; s < sweeps; s++) {
+    const before = best;
+    for (let k = 0; k < K; k++) {
+      let bestV = scales[k];
+      for (const f of factors) {
+        const cand = scales.slice();
+        cand[k] = scales[k] * f;
+        const v = macroF1(y, scaledArgmax(p, cand));
+        if (v > best) {
+          best = v;
+          bestV = cand[k];
+        }
+      }
+      scales[k] = bestV;
+    }
+    if (best - before < 1e-7) break;
+  }
+  return { scales, f1: best };
 }
 
 function loadMembers(ctx: EnsembleContext, nTrain: number, nTest: number, log: (l: string) => void): Member[] {
@@ -154,40 +211,69 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
   const byF1 = optimizeBlendWeights(oofs, (p) => -macroF1(y, argmaxRows(p, K)), { sweeps: 4, lineSteps: 12 });
   const byLogLoss = optimizeBlendWeights(oofs, (p) => logLoss(y, p), { sweeps: 4, lineSteps: 12 });
   const memberF1 = members.map((m) => macroF1(y, argmaxRows(m.oof, K)));
-  // Each member with its own threshold search, so the ensemble is compared like with like.
+  // Each member with its own threshold and class-scale searches, so the ensemble is compared like with like.
   const memberTh = members.map((m) => searchThresholds(expectedValue(m.oof), y, sweeps));
-  const candidates = [
+  const memberSc = members.map((m) => searchClassScales(m.oof, y, sweeps));
+  // Three rules per candidate: argmax, thresholds on the expected value (searched from rounding and
+  // from the best member's own thresholds), class-scaled argmax. A member alone (one-hot weights) is
+  // a candidate too, so the chosen rule is never below any member's best rule on OOF.
+  const bestOwn = memberTh.reduce((a, b) => (b.f1 > a.f1 ? b : a));
+  const rate = (c: { objective: string; weights: Float64Array | number[]; oof: Float32Array; argmaxF1: number; th: ReturnType<typeof searchThresholds>; sc: ReturnType<typeof searchClassScales> }) => {
+    const rules = [
+      { rule: 'argmax' as const, f1: c.argmaxF1 },
+      { rule: 'thresholds' as const, f1: c.th.f1 },
+      { rule: 'class-scaled argmax' as const, f1: c.sc.f1 },
+    ];
+    const r = rules.reduce((a, b) => (b.f1 > a.f1 ? b : a));
+    return { ...c, rule: r.rule, final: r.f1 };
+  };
+  const blends = [
     { objective: 'oof macro F1 (argmax)', weights: byF1.weights },
     { objective: 'oof log loss', weights: byLogLoss.weights },
   ].map((c) => {
     const oof = blendPredictions(oofs, c.weights);
     const argmaxF1 = macroF1(y, argmaxRows(oof, K));
-    const th = searchThresholds(expectedValue(oof), y, sweeps);
-    return { ...c, oof, argmaxF1, th, final: Math.max(argmaxF1, th.f1) };
+    const ev = expectedValue(oof);
+    const fromRounding = searchThresholds(ev, y, sweeps);
+    const fromMember = searchThresholds(ev, y, sweeps, 24, bestOwn.thresholds);
+    const th = fromMember.f1 > fromRounding.f1 ? { ...fromMember, roundingF1: fromRounding.roundingF1 } : fromRounding;
+    return rate({ ...c, oof, argmaxF1, th, sc: searchClassScales(oof, y, sweeps) });
   });
+  const alone = members.map((m, k) =>
+    rate({ objective: `member ${m.name} alone`, weights: Float64Array.from(members, (_, j) => (j === k ? 1 : 0)), oof: m.oof, argmaxF1: memberF1[k], th: memberTh[k], sc: memberSc[k] }),
+  );
+  const candidates = members.length > 1 ? [...blends, ...alone] : blends;
   const best = candidates.reduce((a, b) => (b.final > a.final ? b : a));
   log(`Blend of ${members.length} member(s) on ${train.nRows} OOF rows:`);
   members.forEach((m, k) =>
-    log(`  ${m.name.padEnd(32)} OOF macro F1 ${memberF1[k].toFixed(5)} (argmax), ${memberTh[k].f1.toFixed(5)} (own thresholds)  weights ${candidates.map((c) => c.weights[k].toFixed(4)).join(' / ')}`),
+    log(
+      `  ${m.name.padEnd(32)} OOF macro F1 ${memberF1[k].toFixed(5)} (argmax), ${memberTh[k].f1.toFixed(5)} (own thresholds), ${memberSc[k].f1.toFixed(5)} (own class scales)  weights ${blends.map((c) => c.weights[k].toFixed(4)).join(' / ')}`,
+    ),
   );
-  for (const c of candidates) log(`  weights on ${c.objective}: blend argmax ${c.argmaxF1.toFixed(5)}, with searched thresholds ${c.th.f1.toFixed(5)}`);
+  for (const c of blends) log(`  weights on ${c.objective}: blend argmax ${c.argmaxF1.toFixed(5)}, with searched thresholds ${c.th.f1.toFixed(5)}, class-scaled argmax ${c.sc.f1.toFixed(5)}`);
   const weights = best.weights;
   const oofBlend = best.oof;
   const testBlend = blendPredictions(members.map((m) => m.test), weights);
   const argmaxF1 = best.argmaxF1;
   const th = best.th;
-  const useThresholds = th.f1 > argmaxF1;
-  const oofLabels = useThresholds ? applyThresholds(expectedValue(oofBlend), th.thresholds) : argmaxRows(oofBlend, K);
+  const label = (p: Float32Array) =>
+    best.rule === 'thresholds' ? applyThresholds(expectedValue(p), th.thresholds) : best.rule === 'class-scaled argmax' ? scaledArgmax(p, best.sc.scales) : argmaxRows(p, K);
+  const oofLabels = label(oofBlend);
   const finalF1 = best.final;
   const bestMember = Math.max(...memberF1);
   const bestMemberTh = Math.max(...memberTh.map((m) => m.f1));
-  log(`Blended OOF macro F1 (weights on ${best.objective}): argmax ${argmaxF1.toFixed(5)}; expected value rounded ${th.roundingF1.toFixed(5)}; with searched thresholds ${th.f1.toFixed(5)}`);
-  log(`Thresholds: ${th.thresholds.map((v) => v.toFixed(3)).join(', ')} (${useThresholds ? 'used' : 'not used: argmax scores higher'})`);
-  log(`Ensemble OOF macro F1 = ${finalF1.toFixed(5)} vs best single member ${bestMember.toFixed(5)} (argmax) / ${bestMemberTh.toFixed(5)} (with its own thresholds)`);
+  const bestMemberTuned = Math.max(bestMemberTh, ...memberSc.map((m) => m.f1));
+  log(
+    `Chosen (${best.objective.startsWith('member') ? best.objective : `weights on ${best.objective}`}): argmax ${argmaxF1.toFixed(5)}; expected value rounded ${th.roundingF1.toFixed(5)}; with searched thresholds ${th.f1.toFixed(5)}; class-scaled argmax ${best.sc.f1.toFixed(5)}; rule ${best.rule}`,
+  );
+  log(`Thresholds: ${th.thresholds.map((v) => v.toFixed(3)).join(', ')}; class scales: ${best.sc.scales.map((v) => v.toFixed(3)).join(', ')}`);
+  log(
+    `Ensemble OOF macro F1 = ${finalF1.toFixed(5)} vs best single member ${bestMember.toFixed(5)} (argmax) / ${bestMemberTh.toFixed(5)} (with its own thresholds) / ${bestMemberTuned.toFixed(5)} (its best rule)`,
+  );
   const groups = perGroupF1(y, oofLabels, train.group);
   log(`Per group: ${Object.entries(groups).map(([g, v]) => `${g} ${v.toFixed(4)}`).join(', ')}`);
 
-  const labels = useThresholds ? applyThresholds(expectedValue(testBlend), th.thresholds) : argmaxRows(testBlend, K);
+  const labels = label(testBlend);
   const submission = path.join(outDir, 'submission.csv');
   await writeIonSwitchingSubmission(submission, test.time, labels);
   saveNpy(path.join(outDir, 'oof.npy'), oofBlend, [train.nRows, K]);
@@ -199,13 +285,16 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
     blendRoundedMacroF1: th.roundingF1,
     blendThresholdMacroF1: th.f1,
     thresholds: th.thresholds,
-    rule: useThresholds ? 'thresholds' : 'argmax',
+    rule: best.rule,
+    classScales: best.sc.scales,
+    blendClassScaledMacroF1: best.sc.f1,
+    bestMemberTunedMacroF1: bestMemberTuned,
     bestMemberMacroF1: bestMember,
     bestMemberWithThresholdsMacroF1: bestMemberTh,
     perGroup: groups,
     weightsObjective: best.objective,
-    candidates: candidates.map((c) => ({ objective: c.objective, weights: Array.from(c.weights), argmaxMacroF1: c.argmaxF1, thresholdMacroF1: c.th.f1 })),
-    members: members.map((m, k) => ({ name: m.name, oofMacroF1: memberF1[k], withThresholdsMacroF1: memberTh[k].f1, weight: weights[k] })),
+    candidates: candidates.map((c) => ({ objective: c.objective, weights: Array.from(c.weights), argmaxMacroF1: c.argmaxF1, thresholdMacroF1: c.th.f1, classScaledMacroF1: c.sc.f1, rule: c.rule })),
+    members: members.map((m, k) => ({ name: m.name, oofMacroF1: memberF1[k], withThresholdsMacroF1: memberTh[k].f1, withClassScalesMacroF1: memberSc[k].f1, weight: weights[k] })),
     nTest: test.nRows,
     submission,
     seconds: (performance.now() - t0) / 1000,

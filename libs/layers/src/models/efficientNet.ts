@@ -9,6 +9,7 @@ import { tf } from '../backend';
 import { conv2d, type InitializerSpec } from '../conv';
 import { imageNormalization } from './imageNormalization';
 import { EFFICIENTNET_BN_EPSILON, EFFICIENTNET_BN_MOMENTUM, mbConv } from './mbConv';
+import { SeededDropout } from './seededDropout';
 import { WidthAveragePooling2D } from './widthAveragePooling';
 
 export type EfficientNetVariant = 'b0' | 'b1' | 'b2' | 'b3' | 'b4';
@@ -207,7 +208,8 @@ export function buildEfficientNet(args: EfficientNetArgs): tf.LayersModel {
   x = bn(x, 'top_bn');
   x = swish(x, 'top_activation');
   x = (pooling === 'width' ? new WidthAveragePooling2D({ name: 'avg_pool_width' }) : tf.layers.globalAveragePooling2d({ name: 'avg_pool' })).apply(x) as tf.SymbolicTensor;
-  if (dropRate > 0) x = tf.layers.dropout({ rate: dropRate, seed: nextSeed(), name: 'top_dropout' }).apply(x) as tf.SymbolicTensor;
+  // SeededDropout: tfjs' Dropout with a seed would drop the same units on every step.
+  if (dropRate > 0) x = new SeededDropout({ rate: dropRate, seed: nextSeed(), name: 'top_dropout' }).apply(x) as tf.SymbolicTensor;
   const out = tf.layers
     .dense({ units: args.nClasses, activation, kernelInitializer: denseInit() as ReturnType<typeof tf.initializers.zeros>, name: 'predictions' })
     .apply(x) as tf.SymbolicTensor;

@@ -12,7 +12,7 @@
  * the seed's widths and 60 + 887 inputs it has exactly 1,384,292 parameters
  * (7,426 of them non-trainable BN statistics), as the seed's model summary.
  */
-import { tf } from '@repro/layers';
+import { seededDropout, tf } from '@repro/layers';
 
 export interface DenseModelOptions {
   /** First head input width (seed: 60 = 50 gene PCA + 10 cell PCA). */
@@ -54,7 +54,8 @@ export function buildDenseModel(o: DenseModelOptions): tf.LayersModel {
   const input2 = tf.input({ shape: [o.input2Dim], name: 'input2' });
 
   let x = L.batchNormalization({ name: 'norm0' }).apply(input1) as tf.SymbolicTensor;
-  x = L.dropout({ rate: o.dropout1, name: 'drop0', seed: s++ }).apply(x) as tf.SymbolicTensor;
+  // seededDropout: tfjs' Dropout with a seed would drop the same units on every step.
+  x = seededDropout({ rate: o.dropout1, name: 'drop0', seed: s++ }).apply(x) as tf.SymbolicTensor;
   o.widths1.forEach((w, i) => {
     if (i > 0) x = L.batchNormalization({ name: `norm${i}` }).apply(x) as tf.SymbolicTensor;
     x = L.dense({ units: w, activation: 'elu', kernelInitializer: glorot(), name: `dense${i}` }).apply(x) as tf.SymbolicTensor;
@@ -62,7 +63,7 @@ export function buildDenseModel(o: DenseModelOptions): tf.LayersModel {
   const n1 = o.widths1.length;
   let y = L.concatenate({ axis: -1, name: 'concatenate' }).apply([x, input2]) as tf.SymbolicTensor;
   y = L.batchNormalization({ name: `norm${n1}` }).apply(y) as tf.SymbolicTensor;
-  y = L.dropout({ rate: o.dropout2, name: 'drop1', seed: s++ }).apply(y) as tf.SymbolicTensor;
+  y = seededDropout({ rate: o.dropout2, name: 'drop1', seed: s++ }).apply(y) as tf.SymbolicTensor;
   o.widths2.forEach((w, i) => {
     if (i > 0) y = L.batchNormalization({ name: `norm${n1 + i}` }).apply(y) as tf.SymbolicTensor;
     y = L.dense({ units: w, activation: 'relu', kernelInitializer: glorot(), name: `dense${n1 + i}` }).apply(y) as tf.SymbolicTensor;

@@ -18,7 +18,7 @@
  * get no update at all (as torch skips parameters without a gradient), and
  * their BatchNorm statistics keep updating in training mode, as torch's do.
  */
-import { tf } from '@repro/layers';
+import { seededDropout, tf } from '@repro/layers';
 
 /** torch.nn.utils.weight_norm(nn.Linear): w = g * v / ||v|| per output unit; torch's Linear init. */
 export class WeightNormDense extends tf.layers.Layer {
@@ -88,7 +88,7 @@ export function buildTransferModel(o: TransferModelOptions, name = 'moa_transfer
   for (let k = 1; k <= H + 1; k++) {
     // torch BatchNorm1d: momentum 0.1 (Keras 0.9), eps 1e-5
     x = L.batchNormalization({ name: `batch_norm${k}`, momentum: 0.9, epsilon: 1e-5 }).apply(x) as tf.SymbolicTensor;
-    if (k > 1) x = L.dropout({ rate: o.dropout[k - 2], name: `dropout${k}`, seed: s++ }).apply(x) as tf.SymbolicTensor;
+    if (k > 1) x = seededDropout({ rate: o.dropout[k - 2], name: `dropout${k}`, seed: s++ }).apply(x) as tf.SymbolicTensor;
     if (k <= H) {
       const bound = 1 / Math.sqrt(k === 1 ? o.inputDim : o.hidden[k - 2]);
       const init = () => tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: s++ });
