@@ -2,8 +2,9 @@
  * Keras `Dropout(rate)` whose masks are seeded and change every step. tfjs' own Dropout layer
  * passes its fixed `seed` to every `tf.dropout` call, and a fixed seed draws the same mask each
  * time, so a seeded tfjs Dropout drops the same units on every batch (a fixed sub-network, not
- * dropout); unseeded it is random but not reproducible. Here mask k uses seed + k, as
- * {@link DropConnect} does: a run with the same seed repeats exactly. Identity at inference.
+ * dropout); unseeded it is random but not reproducible. Here mask k uses seed + k: a run with the
+ * same seed repeats exactly. Identity at inference. {@link DropConnect} is this with one mask value
+ * per sample.
  */
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
@@ -22,13 +23,14 @@ export class SeededDropout extends tf.layers.Layer {
   readonly seed?: number;
   private calls = 0;
 
-  constructor(args: SeededDropoutArgs) {
+  /** @param owner the name error messages start with (a subclass passes its own) */
+  constructor(args: SeededDropoutArgs, owner = 'SeededDropout') {
     super(args);
     if (!args || typeof args.rate !== 'number' || !(args.rate >= 0 && args.rate < 1)) {
-      throw new Error(`SeededDropout: rate must be a number in [0, 1), received ${JSON.stringify(args?.rate)}`);
+      throw new Error(`${owner}: rate must be a number in [0, 1), received ${JSON.stringify(args?.rate)}`);
     }
     if (args.seed !== undefined && !Number.isInteger(args.seed)) {
-      throw new Error(`SeededDropout: seed must be an integer, received ${JSON.stringify(args.seed)}`);
+      throw new Error(`${owner}: seed must be an integer, received ${JSON.stringify(args.seed)}`);
     }
     this.rate = args.rate;
     this.seed = args.seed;
@@ -42,7 +44,12 @@ export class SeededDropout extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (!kwargs?.training || this.rate === 0) return tf.clone(x);
-    return tf.dropout(x, this.rate, undefined, this.nextSeed());
+    return tf.tidy(() => tf.dropout(x, this.rate, this.noiseShape(x), this.nextSeed()));
+  }
+
+  /** Shape of the mask, broadcast over x (undefined: x's own shape, one value per unit). */
+  protected noiseShape(_x: tf.Tensor): number[] | undefined {
+    return undefined;
   }
 
   /** The seed of the next mask (undefined when unseeded). */
