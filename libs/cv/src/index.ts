@@ -17,4 +17,4 @@ export { numpyArgsort } from './numpyArgsort';
 export type { FitFoldArgs, FitFoldResult, FoldReport, OutOfFoldOptions, OutOfFoldResult } from './oofRunner';
 export { runOutOfFold } from './oofRunner';
 export * from './blendWeights';
-export { WorkerPool, withWorkerPool } from './workerPool';
+export { WorkerPool, withWorkerPool, saveWorkerFold, loadWorkerFold } from './workerPool';

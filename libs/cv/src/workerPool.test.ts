@@ -2,7 +2,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { WorkerPool, withWorkerPool } from './workerPool';
+import { loadWorkerFold, saveWorkerFold, WorkerPool, withWorkerPool } from './workerPool';
 
 interface Job {
   name: string;
@@ -68,5 +68,18 @@ describe('WorkerPool', () => {
     const waited = pool.wait('long');
     await expect(withWorkerPool(pool, async () => Promise.reject(new Error('main failed')))).rejects.toThrow('main failed');
     await expect(waited).rejects.toThrow(/long: worker process exited with SIGTERM/);
+  });
+});
+
+describe('saveWorkerFold / loadWorkerFold', () => {
+  it('round-trips predictions and metrics, and names the file when the count is wrong', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'worker-fold-'));
+    const valid = Float32Array.from({ length: 6 }, (_, i) => i / 10);
+    saveWorkerFold(dir, valid, 3, 2, { trainSeconds: 1.5 });
+    const back = loadWorkerFold(dir, 3, 2);
+    expect(Array.from(back.valid)).toEqual(Array.from(valid));
+    expect(back.metrics).toEqual({ trainSeconds: 1.5 });
+    expect(() => loadWorkerFold(dir, 4, 2)).toThrow(/worker_valid_pred\.npy.*expected 4 x 2 float32 predictions from the fold worker/);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -3,6 +3,8 @@
 // of one. Jobs start in the order given, `workers` at a time; `wait(key)` resolves when that job's
 // process exited 0, so runOutOfFold's fitFold can await its fold and read what the worker wrote.
 import type { ChildProcess } from 'child_process';
+import * as path from 'path';
+import { DataError, loadNpy, readJson, saveNpy, writeJson } from '@repro/io';
 
 export class WorkerPool<Job> {
   private readonly done = new Map<string, Promise<void>>();
@@ -81,4 +83,23 @@ export async function withWorkerPool<T, Job>(pool: WorkerPool<Job> | undefined, 
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
+}
+
+const WORKER_PRED = 'worker_valid_pred.npy';
+const WORKER_METRICS = 'worker_metrics.json';
+
+/** What a fold worker hands back: its validation predictions ([nRows, nOutputs]) and metrics, in foldDir. */
+export function saveWorkerFold(foldDir: string, valid: Float32Array, nRows: number, nOutputs: number, metrics: Record<string, number>): void {
+  saveNpy(path.join(foldDir, WORKER_PRED), valid, [nRows, nOutputs]);
+  writeJson(path.join(foldDir, WORKER_METRICS), metrics);
+}
+
+/** Reads what {@link saveWorkerFold} wrote, checking the prediction count. */
+export function loadWorkerFold(foldDir: string, nRows: number, nOutputs: number): { valid: Float32Array; metrics: Record<string, number> } {
+  const file = path.join(foldDir, WORKER_PRED);
+  const pred = loadNpy(file).data;
+  if (!(pred instanceof Float32Array) || pred.length !== nRows * nOutputs) {
+    throw new DataError(file, `expected ${nRows} x ${nOutputs} float32 predictions from the fold worker`);
+  }
+  return { valid: pred, metrics: readJson<Record<string, number>>(path.join(foldDir, WORKER_METRICS)) };
 }

@@ -9,8 +9,8 @@
 import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { groupKFold, runOutOfFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
-import { createRun, DataError, lineChartSvg, loadNpy, modelDirHandler, openRun, readJson, saveNpy, writeJson, writeSvg, type Run } from '@repro/io';
+import { groupKFold, loadWorkerFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
+import { createRun, lineChartSvg, modelDirHandler, openRun, readJson, saveNpy, writeJson, writeSvg, type Run } from '@repro/io';
 import {
   adamW,
   hashSeed,
@@ -330,8 +330,6 @@ export function newFoldPool(jobs: FoldJob[], workers: number, spawn: (job: FoldJ
   return new WorkerPool(jobs, workers, (j) => foldJobKey(j.runDir, j.fold), spawn);
 }
 
-const WORKER_PRED = 'worker_valid_pred.npy';
-const WORKER_METRICS = 'worker_metrics.json';
 
 /** `cli.ts fold-worker --run-dir DIR --fold K --cache-dir C`: train one fold of an existing run. */
 export async function foldWorker(runDir: string, fold: number, cacheDir: string, backendInfo: BackendInfo): Promise<void> {
@@ -346,8 +344,7 @@ export async function foldWorker(runDir: string, fold: number, cacheDir: string,
   const foldDir = path.join(run.dir, `fold_${fold}`);
   fs.mkdirSync(foldDir, { recursive: true });
   const out = await trainFold({ config, configFile: path.join(run.dir, 'config.json'), seed: run.seed, fold, train: f.train, valid: f.valid, data, foldDir, log, timer });
-  saveNpy(path.join(foldDir, WORKER_PRED), out.valid, [f.valid.length, 6]);
-  writeJson(path.join(foldDir, WORKER_METRICS), out.metrics);
+  saveWorkerFold(foldDir, out.valid, f.valid.length, 6, out.metrics);
 }
 
 function readTruth(dataDir: string): { floorKL?: number; trainMeanKL?: number } | undefined {
@@ -397,11 +394,7 @@ export async function trainRun(run: Run, ctx: TrainContext, data: TrainData, tim
     fitFold: async ({ fold, train: tr, valid, foldDir }) => {
       if (pool?.has(foldJobKey(run.dir, fold))) {
         await pool.wait(foldJobKey(run.dir, fold));
-        const pred = loadNpy(path.join(foldDir, WORKER_PRED)).data;
-        if (!(pred instanceof Float32Array) || pred.length !== valid.length * 6) {
-          throw new DataError(path.join(foldDir, WORKER_PRED), `expected ${valid.length} x 6 float32 predictions from the fold worker`);
-        }
-        return { valid: pred, metrics: readJson<Record<string, number>>(path.join(foldDir, WORKER_METRICS)) };
+        return loadWorkerFold(foldDir, valid.length, 6);
       }
       return trainFold({ config, configFile: ctx.configFile, seed: run.seed, fold, train: tr, valid, data, foldDir, log, timer });
     },

@@ -9,12 +9,10 @@
 import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { groupKFold, runOutOfFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
+import { groupKFold, loadWorkerFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
 import {
   createRun,
-  DataError,
   lineChartSvg,
-  loadNpy,
   modelDirHandler,
   openRun,
   readJson,
@@ -272,8 +270,6 @@ export interface TrainContext {
   cliPath: string;
 }
 
-const WORKER_PRED = 'worker_valid_pred.npy';
-const WORKER_METRICS = 'worker_metrics.json';
 
 /** `cli.ts fold-worker --run-dir DIR --fold K`: train one fold of an existing run. */
 export async function foldWorker(runDir: string, fold: number, backendInfo: BackendInfo): Promise<void> {
@@ -288,8 +284,7 @@ export async function foldWorker(runDir: string, fold: number, backendInfo: Back
   const foldDir = path.join(run.dir, `fold_${fold}`);
   fs.mkdirSync(foldDir, { recursive: true });
   const out = await trainFold({ config, seed: run.seed, fold, train: f.train, valid: f.valid, data, foldDir, log });
-  saveNpy(path.join(foldDir, WORKER_PRED), out.valid, [f.valid.length, 6]);
-  writeJson(path.join(foldDir, WORKER_METRICS), out.metrics);
+  saveWorkerFold(foldDir, out.valid, f.valid.length, 6, out.metrics);
 }
 
 interface TruthFigures {
@@ -340,11 +335,7 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
       fitFold: async ({ fold, train: tr, valid, foldDir }) => {
         if (p) {
           await p.wait(foldKey(fold));
-          const pred = loadNpy(path.join(foldDir, WORKER_PRED)).data;
-          if (!(pred instanceof Float32Array) || pred.length !== valid.length * 6) {
-            throw new DataError(path.join(foldDir, WORKER_PRED), `expected ${valid.length} x 6 float32 predictions from the fold worker`);
-          }
-          return { valid: pred, metrics: readJson<Record<string, number>>(path.join(foldDir, WORKER_METRICS)) };
+          return loadWorkerFold(foldDir, valid.length, 6);
         }
         return trainFold({ config, seed, fold, train: tr, valid, data, foldDir, log });
       },

@@ -8,8 +8,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ChildProcess, fork } from 'child_process';
-import { runOutOfFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
-import { createRun, DataError, heatmapSvg, ION_GROUPS, ION_N_CLASSES, loadNpy, modelDirHandler, openRun, readJson, saveNpy, writeJson, writeSvg, type Run } from '@repro/io';
+import { loadWorkerFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
+import { createRun, heatmapSvg, ION_GROUPS, ION_N_CLASSES, loadNpy, modelDirHandler, openRun, readJson, writeSvg, type Run } from '@repro/io';
 import {
   arrayBatchSource,
   categoricalCrossentropy,
@@ -217,8 +217,6 @@ export interface MemberFoldJob {
 }
 
 const jobKey = (member: string, fold: number) => `member ${member} fold ${fold + 1}`;
-const WORKER_PRED = 'worker_valid_pred.npy';
-const WORKER_METRICS = 'worker_metrics.json';
 
 /** Train one member over the folds (in-process, or waiting for `pool`'s workers); returns its OOF probabilities. */
 async function trainMember(args: { config: IonSwitchingConfig; run: Run; member: string; prep: Prepared; seed: number; log: (l: string) => void; pool?: WorkerPool<MemberFoldJob> }) {
@@ -241,11 +239,7 @@ async function trainMember(args: { config: IonSwitchingConfig; run: Run; member:
       const key = jobKey(member, fold);
       if (pool?.has(key)) {
         await pool.wait(key);
-        const pred = loadNpy(path.join(foldDir, WORKER_PRED)).data;
-        if (!(pred instanceof Float32Array) || pred.length !== valid.length * seq.len * K) {
-          throw new DataError(path.join(foldDir, WORKER_PRED), `expected ${valid.length} x ${seq.len * K} float32 predictions from the fold worker`);
-        }
-        return { valid: pred, metrics: readJson<Record<string, number>>(path.join(foldDir, WORKER_METRICS)) };
+        return loadWorkerFold(foldDir, valid.length, seq.len * K);
       }
       return trainMemberFold({ config, member, prep, seed, fold, train: tr, valid, foldDir, log: args.log });
     },
@@ -265,8 +259,7 @@ export async function foldWorker(runDir: string, member: string, fold: number, b
   const foldDir = path.join(run.dir, 'members', member, `fold_${fold}`);
   fs.mkdirSync(foldDir, { recursive: true });
   const out = await trainMemberFold({ config, member, prep, seed: run.seed, fold, train: f.train, valid: f.valid, foldDir, log });
-  saveNpy(path.join(foldDir, WORKER_PRED), out.valid, [f.valid.length, prep.trainSeq.len * K]);
-  writeJson(path.join(foldDir, WORKER_METRICS), out.metrics);
+  saveWorkerFold(foldDir, out.valid, f.valid.length, prep.trainSeq.len * K, out.metrics);
 }
 
 function labelsOf(y: Int32Array, seq: Sequences, ids: ArrayLike<number>): Int32Array {
