@@ -124,10 +124,14 @@ describe('ion-switching smoke: train, infer, ensemble', () => {
 
   it('ensemble blends the members on OOF, searches thresholds, and is no worse than the best member', () => {
     const r = ok(run('ensemble', []));
-    expect(r.stdout).toMatch(/Chosen \((weights on oof (macro F1 \(argmax\)|log loss)|member smoke-seed1\/\w+ alone)\): argmax 0\.\d+; expected value rounded 0\.\d+; with searched thresholds 0\.\d+/);
+    expect(r.stdout).toMatch(
+      /Chosen \((weights on oof (macro F1 \(argmax\)|log loss)|member smoke-seed1\/\w+ alone)(, then weights and (thresholds|class-scaled argmax) tuned together)?\): argmax 0\.\d+; expected value rounded 0\.\d+; with searched thresholds 0\.\d+/,
+    );
+    expect(r.stdout).toMatch(/, then weights and (thresholds|class-scaled argmax) tuned together: 0\.\d+ \(weights [\d. /]+\)/);
     expect(r.stdout).toMatch(/weights on oof log loss: blend argmax 0\.\d+, with searched thresholds 0\.\d+/);
     const m = readJson<Record<string, any>>(path.join(runsDir, 'ion-switching', 'ensemble', 'metrics.json'));
-    expect(m.members.map((x: any) => x.name)).toEqual(MEMBERS.map((x) => `smoke-seed1/${x}`));
+    // ensemble.forest: the run's out-of-fold forest probabilities are one more member.
+    expect(m.members.map((x: any) => x.name)).toEqual([...MEMBERS, 'forest'].map((x) => `smoke-seed1/${x}`));
     const w = m.members.map((x: any) => x.weight);
     expect(w.every((v: number) => v >= 0)).toBe(true);
     expect(w.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 9);
@@ -135,6 +139,7 @@ describe('ion-switching smoke: train, infer, ensemble', () => {
     expect([...m.thresholds].sort((a: number, b: number) => a - b)).toEqual(m.thresholds);
     expect(m.ensembleMacroF1).toBeGreaterThanOrEqual(m.bestMemberMacroF1 - 1e-12);
     expect(m.ensembleMacroF1).toBeGreaterThanOrEqual(m.bestMemberWithThresholdsMacroF1 - 1e-12);
+    expect(m.ensembleMacroF1).toBeGreaterThanOrEqual(m.bestMemberTunedMacroF1 - 1e-12);
     expect(m.blendThresholdMacroF1).toBeGreaterThanOrEqual(m.blendRoundedMacroF1 - 1e-12);
     expectValidSubmission(path.join(runsDir, 'ion-switching', 'ensemble', 'submission.csv'));
   });

@@ -116,6 +116,17 @@ export interface IonSwitchingConfig {
     runs: string[];
     /** Coordinate-search sweeps over the ten thresholds on the blended expected value. */
     thresholdSweeps: number;
+    /**
+     * Blend each run's random-forest OOF / test probabilities (rfc/) as one more member. The
+     * forest is a model of its own, out of fold like the networks and different in kind (a
+     * +-20-row window, no sequence context), which is what a blend profits from.
+     */
+    forest: boolean;
+    /**
+     * Rounds of tuning the blend weights and the chosen rule together on the OOF macro F1 (weights
+     * moved with the rule fixed, then the rule re-searched); 0 keeps the separately tuned ones.
+     */
+    jointRounds: number;
   };
 }
 
@@ -170,6 +181,8 @@ export function validateConfig(c: IonSwitchingConfig, file: string): IonSwitchin
     if (!(m.dropout >= 0 && m.dropout < 1)) fail(file, `members.${name}.dropout must be in [0, 1), got ${m.dropout}`);
   }
   if (!isInt(c.ensemble.thresholdSweeps, 0)) fail(file, `ensemble.thresholdSweeps must be an integer >= 0, got ${c.ensemble.thresholdSweeps}`);
+  if (typeof c.ensemble.forest !== 'boolean') fail(file, `ensemble.forest must be true or false, got ${JSON.stringify(c.ensemble.forest)}`);
+  if (!isInt(c.ensemble.jointRounds, 0)) fail(file, `ensemble.jointRounds must be an integer >= 0, got ${c.ensemble.jointRounds}`);
   return c;
 }
 

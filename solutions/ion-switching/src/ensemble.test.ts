@@ -1,5 +1,5 @@
 import { macroF1 } from '@repro/metrics';
-import { applyThresholds, expectedValue, scaledArgmax, searchClassScales, searchThresholds } from './ensemble';
+import { applyRule, applyThresholds, expectedValue, scaledArgmax, searchClassScales, searchThresholds, tuneWeightsWithRule } from './ensemble';
 
 describe('threshold search on the expected value', () => {
   it('applyThresholds counts the thresholds below each value; k + 0.5 is rounding', () => {
@@ -56,5 +56,52 @@ describe('threshold search on the expected value', () => {
     expect(argmaxF1).toBeLessThan(0.8);
     expect(r.f1).toBeCloseTo(1, 12);
     expect(r.scales[2] / r.scales[1]).toBeGreaterThan(0.46 / 0.44);
+  });
+
+  it('searchClassScales can start from given scales: never below them, and checks them', () => {
+    const n = 600;
+    const y = Int32Array.from({ length: n }, (_, i) => i % 2);
+    const p = new Float32Array(n * 11);
+    for (let i = 0; i < n; i++) [p[i * 11], p[i * 11 + 1]] = y[i] === 1 ? [0.55, 0.45] : [0.8, 0.2];
+    const start = new Array(11).fill(1);
+    start[1] = 1.5; // 0.45 * 1.5 > 0.55 and 0.2 * 1.5 < 0.8: already perfect
+    expect(searchClassScales(p, y, 2, start)).toEqual({ scales: start, f1: 1 });
+    expect(() => searchClassScales(p, y, 1, [1, 2])).toThrow(/11 positive scales/);
+  });
+});
+
+describe('weights and rule tuned together', () => {
+  // Two members, each confident and right on half the rows and mildly wrong on the other half:
+  // either alone scores about 0.5, their mean is right everywhere.
+  const n = 2000;
+  const y = Int32Array.from({ length: n }, (_, i) => i % 3);
+  const member = (rightOn: number) => {
+    const p = new Float32Array(n * 11);
+    for (let i = 0; i < n; i++) {
+      const right = (i >> 1) % 2 === rightOn;
+      for (let k = 0; k < 3; k++) p[i * 11 + k] = k === y[i] ? (right ? 0.9 : 0.3) : right ? 0.05 : k === (y[i] + 1) % 3 ? 0.4 : 0.3;
+    }
+    return p;
+  };
+  const preds = [member(0), member(1)];
+  const ones = new Array(11).fill(1);
+  const rounding = Array.from({ length: 10 }, (_, k) => k + 0.5);
+
+  it('moves the weights off a single member when the blend scores higher, never below the start', () => {
+    const startF1 = macroF1(y, applyRule(preds[0], 'argmax', rounding, ones));
+    expect(startF1).toBeLessThan(0.8);
+    const r = tuneWeightsWithRule(preds, y, { weights: [1, 0], rule: 'argmax', thresholds: rounding, scales: ones }, 3, 2);
+    expect(r.rule).toBe('class-scaled argmax');
+    expect(r.f1).toBeCloseTo(1, 12);
+    expect(r.weights[1]).toBeGreaterThan(0.05);
+    expect(r.weights[0] + r.weights[1]).toBeCloseTo(1, 12);
+    expect(macroF1(y, applyRule(preds[0].map((v, i) => r.weights[0] * v + r.weights[1] * preds[1][i]), r.rule, r.thresholds, r.scales))).toBeCloseTo(r.f1, 12);
+  });
+
+  it('keeps the threshold rule and does nothing with zero rounds', () => {
+    const r = tuneWeightsWithRule(preds, y, { weights: [0.5, 0.5], rule: 'thresholds', thresholds: rounding, scales: ones }, 0, 2);
+    expect(r.rule).toBe('thresholds');
+    expect(Array.from(r.weights)).toEqual([0.5, 0.5]);
+    expect(r.thresholds).toEqual(rounding);
   });
 });

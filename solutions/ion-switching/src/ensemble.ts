@@ -120,12 +120,13 @@ export function scaledArgmax(p: ArrayLike<number>, scales: readonly number[]): I
 
 /**
  * The other "max F1" rule: one multiplier per class on the probabilities before the argmax,
- * coordinate search from all ones over factors 2^(-1.5) .. 2^(1.5) of the current value, keeping
+ * coordinate search from all ones (or `start`) over factors 2^(-1.5) .. 2^(1.5) of the current value, keeping
  * only improvements of the macro F1 (so never below the plain argmax). Rare classes, which the
  * argmax under-predicts, get multipliers above 1.
  */
-export function searchClassScales(p: Float32Array, y: ArrayLike<number>, sweeps: number): { scales: number[]; f1: number } {
-  const scales = new Array<number>(K).fill(1);
+export function searchClassScales(p: Float32Array, y: ArrayLike<number>, sweeps: number, start?: readonly number[]): { scales: number[]; f1: number } {
+  if (start && (start.length !== K || start.some((v) => !(v > 0)))) throw new Error(`searchClassScales: start must be ${K} positive scales`);
+  const scales = start ? start.slice() : new Array<number>(K).fill(1);
   let best = macroF1(y, scaledArgmax(p, scales));
   const factors = Array.from({ length: 12 }, (_, g) => 2 ** ((g < 6 ? g - 6 : g - 5) / 4));
   for (let s = 0; s < sweeps; s++) {
@@ -146,6 +147,66 @@ export function searchClassScales(p: Float32Array, y: ArrayLike<number>, sweeps:
     if (best - before < 1e-7) break;
   }
   return { scales, f1: best };
+}
+
+export type Rule = 'argmax' | 'thresholds' | 'class-scaled argmax';
+
+/** Labels of blended probabilities under a rule (argmax is the class-scaled rule with all scales 1). */
+export function applyRule(p: Float32Array, rule: Rule, thresholds: readonly number[], scales: readonly number[]): Int32Array {
+  return rule === 'thresholds' ? applyThresholds(expectedValue(p), thresholds) : scaledArgmax(p, rule === 'argmax' ? new Array<number>(K).fill(1) : scales);
+}
+
+/**
+ * Blend weights and decision rule tuned together on the OOF macro F1, from a starting candidate:
+ * each round moves every weight along w <- (1 - t) w + t e_k over a fixed grid of t with the rule's
+ * parameters held, keeping improvements, then re-searches the thresholds (or class scales) from
+ * where they are. The weights above were chosen for the argmax or the log loss, not for the rule
+ * that is finally applied; this closes that gap. Only improvements are kept, so the result is never
+ * below the start. An argmax start is tuned as the class-scaled rule (all scales 1).
+ */
+export function tuneWeightsWithRule(
+  preds: Float32Array[],
+  y: ArrayLike<number>,
+  start: { weights: ArrayLike<number>; rule: Rule; thresholds: readonly number[]; scales: readonly number[] },
+  rounds: number,
+  sweeps: number,
+): { weights: Float64Array; rule: Rule; thresholds: number[]; scales: number[]; f1: number } {
+  const rule: Rule = start.rule === 'argmax' ? 'class-scaled argmax' : start.rule;
+  let th = start.thresholds.slice();
+  let sc = start.rule === 'argmax' ? new Array<number>(K).fill(1) : start.scales.slice();
+  let w: Float64Array = Float64Array.from(start.weights);
+  const f1Of = (weights: ArrayLike<number>) => macroF1(y, applyRule(blendPredictions(preds, weights), rule, th, sc));
+  let best = f1Of(w);
+  const steps = [-0.5, -0.25, -0.12, -0.06, -0.03, 0.03, 0.06, 0.12, 0.25, 0.5];
+  for (let r = 0; r < rounds && preds.length > 1; r++) {
+    const before = best;
+    for (let k = 0; k < preds.length; k++) {
+      // t below -w_k / (1 - w_k) would make w_k negative.
+      const lo = w[k] >= 1 ? 0 : -w[k] / (1 - w[k]);
+      let bestW: Float64Array | undefined;
+      for (const t of steps) {
+        if (t < lo || t > 1) continue;
+        const cand = Float64Array.from(w, (v, j) => Math.max(0, (1 - t) * v + (j === k ? t : 0)));
+        const f = f1Of(cand);
+        if (f > best) {
+          best = f;
+          bestW = cand;
+        }
+      }
+      if (bestW) w = bestW;
+    }
+    const p = blendPredictions(preds, w);
+    if (rule === 'thresholds') {
+      const res = searchThresholds(expectedValue(p), y, sweeps, 24, th);
+      if (res.f1 > best) [best, th] = [res.f1, res.thresholds];
+    } else {
+      const res = searchClassScales(p, y, sweeps, sc);
+      if (res.f1 > best) [best, sc] = [res.f1, res.scales];
+    }
+    if (best - before < 1e-7) break;
+  }
+  const sum = w.reduce((a, b) => a + b, 0);
+  return { weights: w.map((v) => v / sum), rule, thresholds: th, scales: sc, f1: best };
 }
 
 function loadMembers(ctx: EnsembleContext, nTrain: number, nTest: number, log: (l: string) => void): Member[] {
@@ -178,6 +239,28 @@ function loadMembers(ctx: EnsembleContext, nTrain: number, nTest: number, log: (
       }
       if (oof.some((v) => Number.isNaN(v))) {
         log(`  skip ${name}: its OOF does not cover every train row`);
+        continue;
+      }
+      members.push({ name, oof, test });
+    }
+    if (ctx.config.ensemble.forest) {
+      const name = `${r.id}/forest`;
+      const oofFile = path.join(r.dir, 'rfc', 'oof.npy');
+      const testFile = path.join(r.dir, 'rfc', 'test.npy');
+      if (!fs.existsSync(oofFile) || !fs.existsSync(testFile)) {
+        log(`  skip ${name}: no rfc/oof.npy and rfc/test.npy (features.rfc disabled or not finished)`);
+        continue;
+      }
+      const oof = loadNpy(oofFile).data as Float32Array;
+      const test = loadNpy(testFile).data as Float32Array;
+      // Runs with the same seed, data and forest settings share one forest: blend it once.
+      const same = members.find((m) => m.name.endsWith('/forest') && Buffer.compare(Buffer.from(m.oof.buffer, m.oof.byteOffset, m.oof.byteLength), Buffer.from(oof.buffer, oof.byteOffset, oof.byteLength)) === 0);
+      if (same) {
+        log(`  skip ${name}: the same forest as ${same.name}`);
+        continue;
+      }
+      if (oof.length !== nTrain * K || test.length !== nTest * K) {
+        log(`  skip ${name}: forest probabilities for ${oof.length / K} / ${test.length / K} rows, the data has ${nTrain} / ${nTest}`);
         continue;
       }
       members.push({ name, oof, test });
@@ -242,8 +325,21 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
   const alone = members.map((m, k) =>
     rate({ objective: `member ${m.name} alone`, weights: Float64Array.from(members, (_, j) => (j === k ? 1 : 0)), oof: m.oof, argmaxF1: memberF1[k], th: memberTh[k], sc: memberSc[k] }),
   );
-  const candidates = members.length > 1 ? [...blends, ...alone] : blends;
-  const best = candidates.reduce((a, b) => (b.final > a.final ? b : a));
+  const separate = members.length > 1 ? [...blends, ...alone] : blends;
+  // Weights and rule tuned together, from the best candidate so far and from the best blend.
+  type Candidate = (typeof separate)[number];
+  const together = (c: Candidate): Candidate => {
+    const t = tuneWeightsWithRule(oofs, y, { weights: c.weights, rule: c.rule, thresholds: c.th.thresholds, scales: c.sc.scales }, ctx.config.ensemble.jointRounds, sweeps);
+    const oof = blendPredictions(oofs, t.weights);
+    const th = searchThresholds(expectedValue(oof), y, 0, 24, t.thresholds); // scores t.thresholds (and rounding) on this blend
+    const sc = { scales: t.scales, f1: macroF1(y, scaledArgmax(oof, t.scales)) };
+    return { objective: `${c.objective}, then weights and ${t.rule} tuned together`, weights: t.weights, oof, argmaxF1: macroF1(y, argmaxRows(oof, K)), th, sc, rule: t.rule, final: t.f1 };
+  };
+  const byFinal = (a: Candidate, b: Candidate) => (b.final > a.final ? b : a);
+  const starts = [...new Set([separate.reduce(byFinal), blends.reduce(byFinal)])];
+  const joint = members.length > 1 && ctx.config.ensemble.jointRounds > 0 ? starts.map(together) : [];
+  const candidates = [...separate, ...joint];
+  const best = candidates.reduce(byFinal);
   log(`Blend of ${members.length} member(s) on ${train.nRows} OOF rows:`);
   members.forEach((m, k) =>
     log(
@@ -251,6 +347,7 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
     ),
   );
   for (const c of blends) log(`  weights on ${c.objective}: blend argmax ${c.argmaxF1.toFixed(5)}, with searched thresholds ${c.th.f1.toFixed(5)}, class-scaled argmax ${c.sc.f1.toFixed(5)}`);
+  for (const c of joint) log(`  ${c.objective}: ${c.final.toFixed(5)} (weights ${Array.from(c.weights, (v) => v.toFixed(4)).join(' / ')})`);
   const weights = best.weights;
   const oofBlend = best.oof;
   const testBlend = blendPredictions(members.map((m) => m.test), weights);
