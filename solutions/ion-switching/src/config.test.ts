@@ -35,5 +35,7 @@ describe('configs', () => {
     expect(() => validateConfig({ ...c, train: { ...c.train, members: ['nope'] } }, 'x.json')).toThrow(/train\.members names 'nope'/);
     const bad = { ...c, members: { ...c.members, cgtw: { widths: { gru2: 8, dModel: 12 }, dropout: 0.2 } } };
     expect(() => validateConfig(bad, 'x.json')).toThrow(/members\.cgtw\.widths: .*dModel \(12\) must equal 2 \* gru2 \(16\)/);
+    expect(() => validateConfig({ ...c, ensemble: { ...c.ensemble, forest: 'yes' as unknown as boolean } }, 'x.json')).toThrow(/x\.json.*ensemble\.forest must be true or false, got "yes"/);
+    expect(() => validateConfig({ ...c, ensemble: { ...c.ensemble, jointRounds: -1 } }, 'x.json')).toThrow(/ensemble\.jointRounds must be an integer >= 0, got -1/);
   });
 });
