@@ -104,7 +104,8 @@ export class MultiHeadAttention extends tf.layers.Layer {
   private wo?: tf.LayerVariable;
   private bo?: tf.LayerVariable;
   /** Dropout masks drawn so far: mask k is seeded seed + 1000 + k (a fixed seed would repeat one mask). */
-  private dropoutCalls = 0;
+  /** Dropout masks drawn so far (trainModel checkpoints it: a resumed run draws the masks an uninterrupted one would). */
+  maskCalls = 0;
   private gamma?: tf.LayerVariable;
   private beta?: tf.LayerVariable;
 
@@ -150,11 +151,11 @@ export class MultiHeadAttention extends tf.layers.Layer {
     return [[b, qs[1], this.dModel], attn];
   }
 
-  /** [batch, T, features] x [features, nHead*d] -> [nHead*batch, T, d] (head-major, as reshape1). */
   private maskSeed(): number | undefined {
-    return this.seed === undefined ? undefined : this.seed + 1000 + this.dropoutCalls++;
+    return this.seed === undefined ? undefined : this.seed + 1000 + this.maskCalls++;
   }
 
+  /** [batch, T, features] x [features, nHead*d] -> [nHead*batch, T, d] (head-major, as reshape1). */
   private heads(x: tf.Tensor, kernel: tf.LayerVariable, d: number): tf.Tensor {
     const [b, t, f] = x.shape;
     const p = tf.reshape(tf.matMul(tf.reshape(x, [b * t, f]), kernel.read()), [b, t, this.nHead, d]);

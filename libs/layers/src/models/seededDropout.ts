@@ -21,7 +21,8 @@ export class SeededDropout extends tf.layers.Layer {
   static className = 'ReproSeededDropout';
   readonly rate: number;
   readonly seed?: number;
-  private calls = 0;
+  /** Masks drawn so far (trainModel checkpoints it: a resumed run draws the masks an uninterrupted one would). */
+  maskCalls = 0;
 
   /** @param owner the name error messages start with (a subclass passes its own) */
   constructor(args: SeededDropoutArgs, owner = 'SeededDropout') {
@@ -54,7 +55,7 @@ export class SeededDropout extends tf.layers.Layer {
 
   /** The seed of the next mask (undefined when unseeded). */
   nextSeed(): number | undefined {
-    return this.seed === undefined ? undefined : this.seed + this.calls++;
+    return this.seed === undefined ? undefined : this.seed + this.maskCalls++;
   }
 
   override getConfig(): tf.serialization.ConfigDict {

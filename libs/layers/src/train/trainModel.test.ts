@@ -8,6 +8,7 @@ import { arrayBatchSource } from './batchSource';
 import { epochListSchedule } from './epochListSchedule';
 import { oneCycle } from './oneCycle';
 import { reduceLROnPlateau } from './reduceLROnPlateau';
+import { SeededDropout } from '../models/seededDropout';
 import { denseModel, maxAbsDiff, mse, regressionData, regressionSource, weightsOf } from './testing';
 import { EpochRecord, trainModel, TrainModelOptions } from './trainModel';
 
@@ -106,6 +107,38 @@ describe('trainModel (cpu)', () => {
     const best = await tf.loadLayersModel(modelDirHandler(path.join(dir, 'best')));
     expect(best.getWeights()).toHaveLength(4);
     best.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a resumed run draws the dropout masks the uninterrupted one would, through SWA\'s BatchNormalization refresh', async () => {
+    // Seeded dropout before BatchNormalization: the refresh runs in training mode, so its statistics
+    // depend on the masks, and the mask seeds on the layer's call counter.
+    const createModel = () =>
+      tf.sequential({
+        layers: [
+          tf.layers.dense({ inputShape: [4], units: 8, activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+          new SeededDropout({ rate: 0.3, seed: 5 }),
+          tf.layers.batchNormalization({ momentum: 0.9 }),
+          tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+        ],
+      });
+    const opts = () => base({ createModel, epochs: 3, swa: { everySteps: 2, startStep: 4 } });
+    const full = await trainModel(opts());
+    const want = weightsOf(full.model);
+    full.model.dispose();
+
+    const dir = tmp();
+    const cut = (r: EpochRecord) => {
+      if (r.epoch === 1) throw new Error('power cut');
+    };
+    await expect(trainModel({ ...opts(), checkpointDir: dir, onEpochEnd: cut })).rejects.toThrow('power cut');
+    const resumed = await trainModel({ ...opts(), checkpointDir: dir });
+    expect(maxAbsDiff(weightsOf(resumed.model), want)).toBe(0);
+    resumed.model.dispose();
+    // Resumed after its last epoch (say, killed while writing its predictions): the refresh repeats exactly.
+    const again = await trainModel({ ...opts(), checkpointDir: dir });
+    expect(maxAbsDiff(weightsOf(again.model), want)).toBe(0);
+    again.model.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -21,6 +21,7 @@ import type { NamedTensor } from './optimizerSlots';
 import { BatchSource, batchCount, disposeBatch, iterateBatches } from './batchSource';
 import { checkInt, checkNonNegative, checkOneOf, checkPositive, fail } from './check';
 import { loadCheckpoint, saveCheckpoint, saveModelDir } from './checkpoint';
+import { getMaskCalls, setMaskCalls } from './maskCalls';
 import { clipByGlobalNorm } from './clipByGlobalNorm';
 import { getLearningRate, setLearningRate } from './learningRate';
 import { LossFn } from './loss';
@@ -136,6 +137,8 @@ interface TrainState {
   best: { value: number | null; epoch: number };
   early: { best: number | null; wait: number; stopped: boolean };
   swaCount: number;
+  /** Seeded dropout mask counters (maskCalls.ts); absent in checkpoints written before them. */
+  maskCalls?: number[];
 }
 
 const W = 'trainModel';
@@ -230,6 +233,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
         }
         st = ckpt.state;
         rng.setState(st.rng);
+        if (st.maskCalls) setMaskCalls(model, st.maskCalls, `${W}: checkpointDir (${lastDir})`);
         if (schedule && st.schedule?.state) schedule.setState?.(st.schedule.state);
         // Epoch-unit schedules set the lr at epoch start; step schedules before each step;
         // a stateful schedule (plateau) restores its lr through setState above.
@@ -399,6 +403,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       st.epoch = epoch;
       st.rng = rng.getState();
       st.swaCount = swa?.count ?? 0;
+      st.maskCalls = getMaskCalls(model);
       if (schedule) st.schedule = { kind: schedule.kind, config: { ...schedule.config }, state: schedule.getState?.() };
 
       if (lastDir) {
