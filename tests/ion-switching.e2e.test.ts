@@ -117,7 +117,9 @@ describe('ion-switching smoke: train, infer, ensemble', () => {
   });
 
   it('infer writes a valid submission and per-member test probabilities', () => {
-    ok(run('infer', ['--seed', '1']));
+    const r = ok(run('infer', ['--seed', '1']));
+    // synthetic data: scored against the hidden test labels
+    expect(r.stdout).toMatch(/Test macro F1 of the submission \(synthetic truth\) = 0\.\d+; Bayes ceiling 0\.\d+/);
     expectValidSubmission(path.join(runDir(), 'submission.csv'));
     for (const m of MEMBERS) expect(loadNpy(path.join(runDir(), 'members', m, 'test_pred.npy')).shape).toEqual([16000, 11]);
   });
@@ -140,6 +142,9 @@ describe('ion-switching smoke: train, infer, ensemble', () => {
     expect(m.ensembleMacroF1).toBeGreaterThanOrEqual(m.bestMemberMacroF1 - 1e-12);
     expect(m.ensembleMacroF1).toBeGreaterThanOrEqual(m.bestMemberWithThresholdsMacroF1 - 1e-12);
     expect(m.ensembleMacroF1).toBeGreaterThanOrEqual(m.bestMemberTunedMacroF1 - 1e-12);
+    expect(r.stdout).toMatch(/Test macro F1 \(synthetic truth\): ensemble 0\.\d+; smoke-seed1\/cgtw 0\.\d+ argmax \/ 0\.\d+ own rule;/);
+    expect(Object.keys(m.testMacroF1.members)).toEqual(m.members.map((x: any) => x.name));
+    expect(m.testMacroF1.ensemble).toBeGreaterThan(0.5);
     expect(m.blendThresholdMacroF1).toBeGreaterThanOrEqual(m.blendRoundedMacroF1 - 1e-12);
     expectValidSubmission(path.join(runsDir, 'ion-switching', 'ensemble', 'submission.csv'));
   });

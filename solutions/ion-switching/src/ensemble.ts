@@ -10,7 +10,7 @@ import { DataError, ION_N_CLASSES, listRuns, loadNpy, readIonSwitchingTest, read
 import { macroF1 } from '@repro/metrics';
 import type { IonSwitchingConfig } from './config';
 import { argmaxRows } from './features';
-import { perGroupF1, SOLUTION, writeConfusionSvg } from './train';
+import { perGroupF1, readTestTruth, SOLUTION, writeConfusionSvg } from './train';
 
 const K = ION_N_CLASSES;
 
@@ -303,9 +303,9 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
   const bestOwn = memberTh.reduce((a, b) => (b.f1 > a.f1 ? b : a));
   const rate = (c: { objective: string; weights: Float64Array | number[]; oof: Float32Array; argmaxF1: number; th: ReturnType<typeof searchThresholds>; sc: ReturnType<typeof searchClassScales> }) => {
     const rules = [
-      { rule: 'argmax' as const, f1: c.argmaxF1 },
-      { rule: 'thresholds' as const, f1: c.th.f1 },
-      { rule: 'class-scaled argmax' as const, f1: c.sc.f1 },
+      { rule: 'argmax' as Rule, f1: c.argmaxF1 },
+      { rule: 'thresholds' as Rule, f1: c.th.f1 },
+      { rule: 'class-scaled argmax' as Rule, f1: c.sc.f1 },
     ];
     const r = rules.reduce((a, b) => (b.f1 > a.f1 ? b : a));
     return { ...c, rule: r.rule, final: r.f1 };
@@ -353,8 +353,7 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
   const testBlend = blendPredictions(members.map((m) => m.test), weights);
   const argmaxF1 = best.argmaxF1;
   const th = best.th;
-  const label = (p: Float32Array) =>
-    best.rule === 'thresholds' ? applyThresholds(expectedValue(p), th.thresholds) : best.rule === 'class-scaled argmax' ? scaledArgmax(p, best.sc.scales) : argmaxRows(p, K);
+  const label = (p: Float32Array) => applyRule(p, best.rule, th.thresholds, best.sc.scales);
   const oofLabels = label(oofBlend);
   const finalF1 = best.final;
   const bestMember = Math.max(...memberF1);
@@ -371,6 +370,19 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
   log(`Per group: ${Object.entries(groups).map(([g, v]) => `${g} ${v.toFixed(4)}`).join(', ')}`);
 
   const labels = label(testBlend);
+  // Synthetic data only: the hidden test labels show whether the OOF-tuned choices carry over.
+  const truth = readTestTruth(ctx.config.data.dir, test.nRows);
+  const testF1 = truth && {
+    ensemble: macroF1(truth.y, labels),
+    members: Object.fromEntries(alone.map((c, k) => [members[k].name, { argmax: macroF1(truth.y, argmaxRows(members[k].test, K)), ownRule: macroF1(truth.y, applyRule(members[k].test, c.rule, c.th.thresholds, c.sc.scales)) }])),
+    bayes: truth.bayes ?? null,
+  };
+  if (testF1) {
+    log(
+      `Test macro F1 (synthetic truth): ensemble ${testF1.ensemble.toFixed(5)}; ${Object.entries(testF1.members).map(([n, v]) => `${n} ${v.argmax.toFixed(5)} argmax / ${v.ownRule.toFixed(5)} own rule`).join('; ')}` +
+        (truth.bayes !== undefined ? `; Bayes ceiling ${truth.bayes.toFixed(5)}` : ''),
+    );
+  }
   const submission = path.join(outDir, 'submission.csv');
   await writeIonSwitchingSubmission(submission, test.time, labels);
   saveNpy(path.join(outDir, 'oof.npy'), oofBlend, [train.nRows, K]);
@@ -393,6 +405,7 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
     candidates: candidates.map((c) => ({ objective: c.objective, weights: Array.from(c.weights), argmaxMacroF1: c.argmaxF1, thresholdMacroF1: c.th.f1, classScaledMacroF1: c.sc.f1, rule: c.rule })),
     members: members.map((m, k) => ({ name: m.name, oofMacroF1: memberF1[k], withThresholdsMacroF1: memberTh[k].f1, withClassScalesMacroF1: memberSc[k].f1, weight: weights[k] })),
     nTest: test.nRows,
+    testMacroF1: testF1 ?? null,
     submission,
     seconds: (performance.now() - t0) / 1000,
   };

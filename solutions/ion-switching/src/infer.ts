@@ -8,7 +8,8 @@ import { DataError, ION_N_CLASSES, modelDirHandler, openRun, saveNpy, writeIonSw
 import { tf, type BackendInfo } from '@repro/layers';
 import type { IonSwitchingConfig } from './config';
 import { argmaxRows } from './features';
-import { predictSequences, prepare, SOLUTION } from './train';
+import { macroF1 } from '@repro/metrics';
+import { predictSequences, prepare, readTestTruth, SOLUTION } from './train';
 
 export interface InferContext {
   config: IonSwitchingConfig;
@@ -72,6 +73,9 @@ export async function infer(ctx: InferContext): Promise<{ submission: string; la
   const counts = new Array(K).fill(0);
   labels.forEach((l) => counts[l]++);
   log(`Submission (${test.nRows} rows, members ${used.join(', ')} averaged) -> ${submission}; predicted class counts ${JSON.stringify(counts)}`);
-  run.writeMetrics({ infer: { nTest: test.nRows, members: used, submission: path.basename(submission), predictedCounts: counts } });
+  const truth = readTestTruth(config.data.dir, test.nRows);
+  const testMacroF1 = truth ? macroF1(truth.y, labels) : undefined;
+  if (truth) log(`Test macro F1 of the submission (synthetic truth) = ${testMacroF1!.toFixed(5)}${truth.bayes !== undefined ? `; Bayes ceiling ${truth.bayes.toFixed(5)}` : ''}`);
+  run.writeMetrics({ infer: { nTest: test.nRows, members: used, submission: path.basename(submission), predictedCounts: counts, testMacroF1: testMacroF1 ?? null } });
   return { submission, labels };
 }

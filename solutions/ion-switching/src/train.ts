@@ -304,6 +304,19 @@ export function readTruth(dataDir: string): Truth | undefined {
   return { bayes: t.figures?.bayesMacroF1, rounding: t.figures?.roundingMacroF1, perGroup: t.figuresPerGroup ?? {} };
 }
 
+/**
+ * The hidden test labels of synthetic data (truth_test_open_channels.npy) and its Bayes ceiling,
+ * to score a submission against; undefined on the real Kaggle data or when the rows do not match.
+ */
+export function readTestTruth(dataDir: string, nTest: number): { y: Uint8Array; bayes?: number } | undefined {
+  const file = path.join(dataDir, 'truth_test_open_channels.npy');
+  if (!fs.existsSync(file)) return undefined;
+  const y = loadNpy(file).data as Uint8Array;
+  if (y.length !== nTest) return undefined;
+  const figures = fs.existsSync(path.join(dataDir, 'truth.json')) ? readJson<{ figures?: Record<string, number> }>(path.join(dataDir, 'truth.json')).figures : undefined;
+  return { y, bayes: figures?.testBayesMacroF1 };
+}
+
 export function writeConfusionSvg(file: string, y: ArrayLike<number>, pred: ArrayLike<number>, title: string): void {
   const labels = Array.from({ length: K }, (_, k) => k);
   const cm = confusionMatrix(y, pred, labels);
