@@ -2,46 +2,19 @@
 // smoke-scale synthetic data in a temp folder; train (in-process, and balanced with fold
 // workers), infer, ensemble with an hms-wavenet-format run, the experiment table, and bad input
 // that must stop with a message naming the file.
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { HMS_SPECTROGRAM_COLUMNS, HMS_VOTE_COLUMNS, loadNpy, readJson, readParquet, saveNpy, writeParquet } from '@repro/io';
+import { ok, readCsv, smokeCli, synthSmoke } from './cli';
 
-const root = path.resolve(__dirname, '..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
-const cli = path.join(root, 'solutions', 'hms-efficientnet', 'src', 'cli.ts');
 const SOL = 'hms-efficientnet';
 
 let tmp: string;
 let dataDir: string;
 let runsDir: string;
 
-interface Result {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(target: string, args: string[], opts: { data?: string; runs?: string } = {}): Result {
-  const r = spawnSync(tsx, [cli, target, '--config', 'smoke', '--data-dir', opts.data ?? dataDir, '--runs-dir', opts.runs ?? runsDir, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, TFJS_BACKEND: 'auto' },
-    timeout: 120_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function ok(r: Result): Result {
-  if (r.status !== 0) throw new Error(`exit ${r.status}\n--- stdout\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-3000)}`);
-  return r;
-}
-
-function readCsv(file: string): { header: string[]; rows: string[][] } {
-  const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
-  return { header: lines[0].split(','), rows: lines.slice(1).map((l) => l.split(',')) };
-}
+const run = smokeCli('hms-efficientnet', () => ({ data: dataDir, runs: runsDir }), 120_000);
 
 function expectValidSubmission(file: string): void {
   const { header, rows } = readCsv(file);
@@ -59,8 +32,7 @@ beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hms-efficientnet-e2e-'));
   dataDir = path.join(tmp, 'data');
   runsDir = path.join(tmp, 'runs');
-  const r = spawnSync(tsx, [path.join(root, 'tools', 'synth', 'cli.ts'), 'hms', '--scale', 'smoke', '--data-dir', dataDir], { cwd: root, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`synth failed: ${r.stderr}`);
+  synthSmoke('hms', dataDir);
 });
 
 afterAll(() => {

@@ -1,15 +1,12 @@
 // ion-switching end to end through its CLI, as `nx run ion-switching:<target>` runs it: smoke-scale
 // synthetic data in a temp folder, train (forest features + two members), resume, infer, ensemble,
 // and the bad train.csv inputs that must stop with a message naming the file, row and column.
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadNpy, readJson } from '@repro/io';
+import { ok, readCsv, smokeCli, synthSmoke, type CliResult } from './cli';
 
-const root = path.resolve(__dirname, '..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
-const cli = path.join(root, 'solutions', 'ion-switching', 'src', 'cli.ts');
 const MEMBERS = ['cgtw', 'wavenet'];
 
 let tmp: string;
@@ -17,31 +14,7 @@ let dataDir: string;
 let runsDir: string;
 let trainOut = '';
 
-interface Result {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(target: string, args: string[], opts: { data?: string; runs?: string } = {}): Result {
-  const r = spawnSync(tsx, [cli, target, '--config', 'smoke', '--data-dir', opts.data ?? dataDir, '--runs-dir', opts.runs ?? runsDir, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, TFJS_BACKEND: 'auto' },
-    timeout: 170_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function ok(r: Result): Result {
-  if (r.status !== 0) throw new Error(`exit ${r.status}\n--- stdout\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-3000)}`);
-  return r;
-}
-
-function readCsv(file: string): { header: string[]; rows: string[][] } {
-  const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
-  return { header: lines[0].split(','), rows: lines.slice(1).map((l) => l.split(',')) };
-}
+const run = smokeCli('ion-switching', () => ({ data: dataDir, runs: runsDir }), 170_000);
 
 /** Header time,open_channels; the test times verbatim (%.4f); integer labels 0..10. */
 function expectValidSubmission(file: string): number[] {
@@ -60,8 +33,7 @@ beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ion-switching-e2e-'));
   dataDir = path.join(tmp, 'data');
   runsDir = path.join(tmp, 'runs');
-  const r = spawnSync(tsx, [path.join(root, 'tools', 'synth', 'cli.ts'), 'ion-switching', '--scale', 'smoke', '--data-dir', dataDir], { cwd: root, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`synth failed: ${r.stderr}`);
+  synthSmoke('ion-switching', dataDir);
   trainOut = ok(run('train', ['--seed', '1'])).stdout;
 }, 200_000);
 
@@ -180,7 +152,7 @@ describe('ion-switching bad train.csv stops with a message naming file, row and 
     return { dir, file };
   }
 
-  function fails(dir: string): Result {
+  function fails(dir: string): CliResult {
     const r = run('train', [], { data: dir, runs: path.join(dir, 'runs') });
     expect(r.status).toBe(1);
     return r;

@@ -1,31 +1,21 @@
 // MoA end to end on the smoke config: synthetic data in a temp folder, then
 // train (all four members), infer and ensemble through the CLI as a user runs
 // them, and the bad inputs that must stop with a clear error.
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ok as succeeded, readCsv, root, runTsx, synthSmoke } from './cli';
 
-const root = path.resolve(__dirname, '..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const cli = path.join(root, 'solutions', 'moa', 'src', 'cli.ts');
 const env = { ...process.env, TFJS_BACKEND: process.env.TFJS_BACKEND ?? 'cpu' };
 const MEMBERS = ['dense', 'cnn1d', 'tabnet', 'transfer'];
 
-function run(args: string[], timeout = 150_000) {
-  const r = spawnSync(tsx, args, { cwd: root, env, encoding: 'utf8', timeout });
-  return { status: r.status, out: `${r.stdout}\n${r.stderr}`, stderr: r.stderr };
-}
+const run = (args: string[], timeout = 150_000) => runTsx(args, { timeout, env });
 
-function ok(args: string[]) {
-  const r = run(args);
-  if (r.status !== 0) throw new Error(`tsx ${args.join(' ')} exited ${r.status}:\n${r.out.slice(-4000)}`);
-  return r.out;
-}
-
-function readCsv(file: string): { header: string[]; rows: string[][] } {
-  const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
-  return { header: lines[0].split(','), rows: lines.slice(1).map((l) => l.split(',')) };
+/** stdout and stderr of a command that must succeed. */
+function ok(args: string[]): string {
+  const r = succeeded(run(args));
+  return `${r.stdout}\n${r.stderr}`;
 }
 
 function writeCsv(file: string, header: string[], rows: string[][]): void {
@@ -47,7 +37,7 @@ describe('moa end to end (smoke)', () => {
   let ensembleOut = '';
 
   beforeAll(() => {
-    ok([path.join(root, 'tools', 'synth', 'cli.ts'), 'moa', '--scale', 'smoke', '--data-dir', data]);
+    synthSmoke('moa', data);
     trainOut = ok([cli, 'train', ...common]);
   }, 170_000);
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -10,6 +10,7 @@ export * from './modelDirHandler';
 export * from './runDir';
 export * from './danfo';
 export * from './cliArgs';
+export * from './solutionCli';
 export * from './kaggle/hmsFiles';
 export * from './kaggle/moaFiles';
 export * from './kaggle/ionSwitchingFiles';

@@ -6,7 +6,7 @@
 // --runs-dir (or REPRO_RUNS_DIR) moves the runs root (default `runs`): run folders go to
 // <runs-dir>/hms-efficientnet/<run-id>, the input-tile cache to <runs-dir>/hms-efficientnet/cache.
 import * as path from 'path';
-import { DataError, loadConfig, parseCliArgs, takeFlag } from '@repro/io';
+import { loadSolutionConfig, parseCliArgs, runCliMain, takeFlag } from '@repro/io';
 import { initBackend } from '@repro/layers';
 import { validateConfig, type HmsEfficientnetConfig } from './config';
 import { ensemble } from './ensemble';
@@ -37,10 +37,7 @@ export async function main(argv: string[]): Promise<void> {
   if (!TARGETS.includes(target as (typeof TARGETS)[number])) {
     throw new Error(`hms-efficientnet: expected a target (${TARGETS.join(', ')}), got '${target ?? ''}'`);
   }
-  const configFile = path.join(SOLUTION_DIR, 'configs', `${args.config}.json`);
-  const config = loadConfig<HmsEfficientnetConfig>(SOLUTION_DIR, args.config, overrides);
-  if (args.dataDir) config.data.dir = args.dataDir;
-  validateConfig(config, configFile);
+  const { config, configFile } = loadSolutionConfig<HmsEfficientnetConfig>(SOLUTION_DIR, args, overrides, validateConfig);
   const seed = args.seed ?? DEFAULT_SEED;
   const backendInfo = await initBackend({ backend: args.backend, log: null });
   const ctx = { config, configName: args.config, configFile, seed, runId: args.runId, runsRoot, backend: args.backend, backendInfo, cliPath: __filename };
@@ -51,14 +48,5 @@ export async function main(argv: string[]): Promise<void> {
   else await ensemble({ config, runsRoot });
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    () => process.exit(0),
-    (err) => {
-      // Bad input names the file and the problem; anything else keeps its stack for debugging.
-      if (err instanceof DataError) process.stderr.write(`hms-efficientnet: ${err.message}\n`);
-      else process.stderr.write(`hms-efficientnet: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+// Bad input (DataError) prints one line naming the file and the problem; anything else its stack.
+if (require.main === module) runCliMain('hms-efficientnet', main);

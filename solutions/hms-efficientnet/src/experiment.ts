@@ -5,7 +5,6 @@
 //
 // Each grid cell is a run folder of its own (<experiment run>/grid/<cell>), so cells resume like
 // training runs; with experiment.workers > 1 all cells' folds share one pool of worker processes.
-import * as fs from 'fs';
 import * as path from 'path';
 import { withWorkerPool } from '@repro/cv';
 import { createRun, writeFileAtomic, type Run } from '@repro/io';

@@ -6,7 +6,7 @@
 // --runs-dir (or REPRO_RUNS_DIR) moves the runs root (default `runs`): run folders go to
 // <runs-dir>/hms-wavenet/<run-id>, the EEG cache to <runs-dir>/hms-wavenet/cache.
 import * as path from 'path';
-import { DataError, loadConfig, parseCliArgs, takeFlag } from '@repro/io';
+import { loadSolutionConfig, parseCliArgs, runCliMain, takeFlag } from '@repro/io';
 import { initBackend } from '@repro/layers';
 import { validateConfig, type HmsWavenetConfig } from './config';
 import { ensemble } from './ensemble';
@@ -35,10 +35,7 @@ export async function main(argv: string[]): Promise<void> {
   if (!TARGETS.includes(target as (typeof TARGETS)[number])) {
     throw new Error(`hms-wavenet: expected a target (${TARGETS.join(', ')}), got '${target ?? ''}'`);
   }
-  const configFile = path.join(SOLUTION_DIR, 'configs', `${args.config}.json`);
-  const config = loadConfig<HmsWavenetConfig>(SOLUTION_DIR, args.config, overrides);
-  if (args.dataDir) config.data.dir = args.dataDir;
-  validateConfig(config, configFile);
+  const { config, configFile } = loadSolutionConfig<HmsWavenetConfig>(SOLUTION_DIR, args, overrides, validateConfig);
   const seed = args.seed ?? DEFAULT_SEED;
   const backendInfo = await initBackend({ backend: args.backend, log: null });
 
@@ -51,14 +48,5 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    () => process.exit(0),
-    (err) => {
-      // Bad input names the file and the problem; anything else keeps its stack for debugging.
-      if (err instanceof DataError) process.stderr.write(`hms-wavenet: ${err.message}\n`);
-      else process.stderr.write(`hms-wavenet: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+// Bad input (DataError) prints one line naming the file and the problem; anything else its stack.
+if (require.main === module) runCliMain('hms-wavenet', main);

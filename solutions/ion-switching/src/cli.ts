@@ -6,7 +6,7 @@
 // --runs-dir (or REPRO_RUNS_DIR) moves the runs root (default `runs`): run folders go to
 // <runs-dir>/ion-switching/<run-id>, the ensemble to <runs-dir>/ion-switching/ensemble.
 import * as path from 'path';
-import { DataError, loadConfig, parseCliArgs, takeFlag } from '@repro/io';
+import { loadSolutionConfig, parseCliArgs, runCliMain, takeFlag } from '@repro/io';
 import { initBackend } from '@repro/layers';
 import { validateConfig, type IonSwitchingConfig } from './config';
 import { ensemble } from './ensemble';
@@ -35,10 +35,7 @@ export async function main(argv: string[]): Promise<void> {
   if (!TARGETS.includes(target as (typeof TARGETS)[number])) {
     throw new Error(`ion-switching: expected a target (${TARGETS.join(', ')}), got '${target ?? ''}'`);
   }
-  const configFile = path.join(SOLUTION_DIR, 'configs', `${args.config}.json`);
-  const config = loadConfig<IonSwitchingConfig>(SOLUTION_DIR, args.config, overrides);
-  if (args.dataDir) config.data.dir = args.dataDir;
-  validateConfig(config, configFile);
+  const { config, configFile } = loadSolutionConfig<IonSwitchingConfig>(SOLUTION_DIR, args, overrides, validateConfig);
   const seed = args.seed ?? DEFAULT_SEED;
   if (target === 'ensemble') {
     // Blending and the threshold search are plain arrays: no tensor backend needed.
@@ -53,14 +50,5 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    () => process.exit(0),
-    (err) => {
-      // Bad input names the file, row and column; anything else keeps its stack for debugging.
-      if (err instanceof DataError) process.stderr.write(`ion-switching: ${err.message}\n`);
-      else process.stderr.write(`ion-switching: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+// Bad input (DataError) prints one line naming the file, row and column; anything else its stack.
+if (require.main === module) runCliMain('ion-switching', main);

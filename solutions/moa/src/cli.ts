@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { WorkerPool, withWorkerPool } from '@repro/cv';
-import { DataError, loadConfig, parseCliArgs, readJson, takeFlag, writeJson } from '@repro/io';
+import { DataError, loadSolutionConfig, parseCliArgs, readJson, takeFlag, writeJson } from '@repro/io';
 import { initBackend } from '@repro/layers';
 import { MEMBER_KINDS, MemberKind, MoaConfig, validateConfig } from './config';
 import { runEnsemble } from './ensemble';
@@ -35,8 +35,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const args = parseCliArgs(argv.slice(1));
   const own = Object.fromEntries(OWN_FLAGS.map((k) => [k, takeFlag(args.overrides, k)]));
-  const config = validateConfig(loadConfig<MoaConfig>(SOLUTION_DIR, args.config, args.overrides), path.join(SOLUTION_DIR, 'configs', `${args.config}.json`));
-  if (args.dataDir) config.data.dir = args.dataDir;
+  const { config } = loadSolutionConfig<MoaConfig>(SOLUTION_DIR, args, args.overrides, validateConfig);
   if (own.member) {
     const list = own.member.split(',').map((s) => s.trim()) as MemberKind[];
     const bad = list.filter((m) => !MEMBER_KINDS.includes(m));
