@@ -8,65 +8,15 @@
 // out of fold.
 import * as fs from 'fs';
 import * as path from 'path';
-import { blendPredictions, optimizeBlendWeights } from '@repro/cv';
-import { HMS_VOTE_COLUMNS, listRuns, loadNpy, readCsvColumns, saveNpy, writeHmsSubmission, writeJson, DataError } from '@repro/io';
-import { klDivergenceScore } from '@repro/metrics';
+import { blendHmsRuns } from '@repro/cv';
+import { DataError, listRuns } from '@repro/io';
 import type { HmsWavenetConfig } from './config';
-import { normalizeRows } from './generator';
-import { loadTrain, type EegTable } from './load';
+import { loadTrain } from './load';
 import { SOLUTION } from './train';
 
 export interface EnsembleContext {
   config: HmsWavenetConfig;
   runsRoot: string;
-}
-
-export interface Member {
-  name: string;
-  dir: string;
-  /** table.n x 6, NaN where the member has no out-of-fold prediction. */
-  oof: Float32Array;
-  /** The member's submission: eeg_ids and row-major probabilities. */
-  testIds: Float64Array;
-  test: Float32Array;
-}
-
-const ID_FILES = ['oof_eeg_ids.npy', 'eeg_ids.npy'];
-
-async function readSubmission(file: string): Promise<{ ids: Float64Array; probs: Float32Array }> {
-  const cols = Object.fromEntries([['eeg_id', 'float64'], ...HMS_VOTE_COLUMNS.map((c) => [c, 'float64'])]) as Record<string, 'float64'>;
-  const t = await readCsvColumns(file, { columns: cols });
-  const probs = new Float32Array(t.nRows * 6);
-  HMS_VOTE_COLUMNS.forEach((c, k) => {
-    const col = t.columns[c] as Float64Array;
-    for (let i = 0; i < t.nRows; i++) probs[i * 6 + k] = col[i];
-  });
-  return { ids: t.columns.eeg_id as Float64Array, probs };
-}
-
-/** Load one run folder as a blend member, or say why it cannot be one. */
-export async function loadMember(name: string, dir: string, table: EegTable, rowOf: Map<number, number>): Promise<Member | string> {
-  const oofFile = path.join(dir, 'oof.npy');
-  if (!fs.existsSync(oofFile)) return 'no oof.npy (training not finished)';
-  const sub = path.join(dir, 'submission.csv');
-  if (!fs.existsSync(sub)) return 'no submission.csv (run infer for it first)';
-  const { data, shape } = loadNpy(oofFile);
-  if (shape.length !== 2 || shape[1] !== 6) return `oof.npy has shape [${shape}], expected [n, 6]`;
-  const idFile = ID_FILES.map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
-  let ids: ArrayLike<number>;
-  if (idFile) ids = loadNpy(idFile).data;
-  else if (shape[0] === table.n) {
-    ids = table.eegId; // no id file: assume the seeds' order (train.csv grouped by ascending eeg_id)
-  } else return `no ${ID_FILES.join(' / ')} and ${shape[0]} rows != ${table.n} eeg_ids`;
-  if (ids.length !== shape[0]) return `${path.basename(idFile!)} has ${ids.length} ids for ${shape[0]} oof rows`;
-  const oof = new Float32Array(table.n * 6).fill(NaN);
-  for (let i = 0; i < ids.length; i++) {
-    const r = rowOf.get(ids[i]);
-    if (r === undefined) return `eeg_id ${ids[i]} of its OOF is not in this data's train.csv`;
-    for (let k = 0; k < 6; k++) oof[r * 6 + k] = data[i * 6 + k];
-  }
-  const s = await readSubmission(sub);
-  return { name, dir, oof, testIds: s.ids, test: s.probs };
 }
 
 /** `nx run hms-wavenet:ensemble`. */
@@ -78,9 +28,6 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
     process.stdout.write(l + '\n');
   };
   const table = await loadTrain(ctx.config.data.dir);
-  const rowOf = new Map<number, number>();
-  table.eegId.forEach((id, r) => rowOf.set(id, r));
-
   const wanted = ctx.config.ensemble.runs;
   const candidates = listRuns(ctx.runsRoot, SOLUTION)
     .filter((r) => wanted.length === 0 || wanted.includes(r.id))
@@ -91,67 +38,6 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
   if (ctx.config.ensemble.includeEfficientnet) {
     candidates.push(...listRuns(ctx.runsRoot, 'hms-efficientnet').map((r) => ({ name: `hms-efficientnet/${r.id}`, dir: r.dir })));
   }
-  const members: Member[] = [];
-  for (const c of candidates) {
-    const m = await loadMember(c.name, c.dir, table, rowOf);
-    if (typeof m === 'string') log(`  skip ${c.name}: ${m}`);
-    else members.push(m);
-  }
-  if (members.length === 0) {
-    throw new DataError(path.join(ctx.runsRoot, SOLUTION), 'no run to blend (each needs oof.npy, oof_eeg_ids.npy and submission.csv: run train and infer first)');
-  }
-
-  // The test rows: the first member's submission order; every member must cover the same eeg_ids.
-  const ref = members[0].testIds;
-  const aligned: Float32Array[] = [];
-  const used: Member[] = [];
-  for (const m of members) {
-    const pos = new Map<number, number>();
-    m.testIds.forEach((id, i) => pos.set(id, i));
-    if (m.testIds.length !== ref.length || !Array.from(ref).every((id) => pos.has(id))) {
-      log(`  skip ${m.name}: its submission covers other eeg_ids than ${members[0].name}'s`);
-      continue;
-    }
-    const t = new Float32Array(ref.length * 6);
-    ref.forEach((id, i) => t.set(m.test.subarray(pos.get(id)! * 6, pos.get(id)! * 6 + 6), i * 6));
-    aligned.push(t);
-    used.push(m);
-  }
-
-  // Rows every member predicted out of fold.
-  const rows: number[] = [];
-  for (let r = 0; r < table.n; r++) if (used.every((m) => Number.isFinite(m.oof[r * 6]))) rows.push(r);
-  if (rows.length === 0) throw new DataError(outDir, `the members' out-of-fold predictions share no eeg_id (${used.map((m) => m.name).join(', ')})`);
-  const sol = new Float64Array(rows.length * 6);
-  const preds = used.map((m) => {
-    const p = new Float32Array(rows.length * 6);
-    rows.forEach((r, i) => p.set(m.oof.subarray(r * 6, r * 6 + 6), i * 6));
-    return p;
-  });
-  rows.forEach((r, i) => sol.set(table.targets.subarray(r * 6, r * 6 + 6), i * 6));
-  const score = (p: Float32Array) => klDivergenceScore(sol, normalizeRows(Float32Array.from(p)), 6);
-  const blend = optimizeBlendWeights(preds, score);
-
-  log(`Blend of ${used.length} member(s) on ${rows.length} out-of-fold eeg_ids (weights chosen on OOF KL):`);
-  used.forEach((m, k) => log(`  ${m.name.padEnd(40)} OOF KL ${blend.memberScores[k].toFixed(5)}  weight ${blend.weights[k].toFixed(4)}`));
-  const best = Math.min(...blend.memberScores);
-  log(`Blended OOF KL = ${blend.score.toFixed(5)} (best single member ${best.toFixed(5)})`);
-
-  const oofBlend = normalizeRows(blendPredictions(preds, blend.weights));
-  const testBlend = normalizeRows(blendPredictions(aligned, blend.weights));
-  saveNpy(path.join(outDir, 'oof.npy'), oofBlend, [rows.length, 6]);
-  saveNpy(path.join(outDir, 'oof_eeg_ids.npy'), Float64Array.from(rows, (r) => table.eegId[r]));
-  const submission = path.join(outDir, 'submission.csv');
-  await writeHmsSubmission(submission, ref, testBlend);
-  const metrics = {
-    blendKL: blend.score,
-    bestMemberKL: best,
-    members: used.map((m, k) => ({ name: m.name, oofKL: blend.memberScores[k], weight: blend.weights[k] })),
-    oofRows: rows.length,
-    nTest: ref.length,
-    submission,
-  };
-  writeJson(path.join(outDir, 'metrics.json'), metrics);
-  log(`Blended submission (${ref.length} rows) -> ${submission}`);
-  return metrics;
+  // Runs of the seed's layout may lack oof_eeg_ids.npy: their rows are train.csv's eeg_ids in order.
+  return blendHmsRuns({ candidates, eegIds: table.eegId, targets: table.targets, outDir, log, implicitIds: true });
 }
