@@ -1,4 +1,5 @@
 export * from './backend';
+export * from './tfSeed';
 export * from './conv';
 export * from './train';
 export * from './blocks';

@@ -39,6 +39,7 @@ import {
   multiHeadAttention,
   seededDropout,
   tf,
+  tfSeed,
   waveBlock,
 } from '@repro/layers';
 
@@ -175,7 +176,7 @@ export class GRUCellResetAfter extends tf.layers.Layer {
     const u = this.units;
     const seed = (i: number) => (this.seed === undefined ? undefined : this.seed + i);
     this.kernel = this.addWeight('kernel', [inDim, 3 * u], 'float32', tf.initializers.glorotUniform({ seed: seed(0) }));
-    this.recurrentKernel = this.addWeight('recurrent_kernel', [u, 3 * u], 'float32', tf.initializers.orthogonal({ seed: seed(1) }));
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [u, 3 * u], 'float32', tf.initializers.orthogonal({ seed: tfSeed(seed(1)) }));
     this.bias = this.addWeight('bias', [2, 3 * u], 'float32', tf.initializers.zeros());
     this.built = true;
   }

@@ -4,6 +4,7 @@
  * and seeded initializers.
  */
 import { tf } from '../backend';
+import { tfSeed } from '../tfSeed';
 import { fail } from '../train/check';
 
 export { fail, checkInt, checkOneOf, checkRange, checkFinite, checkPositive } from '../train/check';
@@ -48,7 +49,7 @@ export function oneShape(where: string, shape: tf.Shape | tf.Shape[]): tf.Shape 
 
 /** Normal initializer with the given standard deviation; seeded when `seed` is a number. */
 export function normalInit(stddev: number, seed?: number): ReturnType<typeof tf.initializers.randomNormal> {
-  return tf.initializers.randomNormal({ mean: 0, stddev, seed });
+  return tf.initializers.randomNormal({ mean: 0, stddev, seed: tfSeed(seed) });
 }
 
 /** Keras' default Dense kernel initializer (glorot uniform), optionally seeded. */

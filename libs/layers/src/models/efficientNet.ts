@@ -6,6 +6,7 @@
  * Keras/TF.js weight files load by name (see loadEfficientNetWeights).
  */
 import { tf } from '../backend';
+import { tfSeed } from '../tfSeed';
 import { conv2d, type InitializerSpec } from '../conv';
 import { imageNormalization } from './imageNormalization';
 import { EFFICIENTNET_BN_EPSILON, EFFICIENTNET_BN_MOMENTUM, mbConv } from './mbConv';
@@ -160,7 +161,7 @@ export function buildEfficientNet(args: EfficientNetArgs): tf.LayersModel {
   let seedCounter = args.seed ?? 0;
   const nextSeed = () => (args.seed === undefined ? undefined : seedCounter++);
   const convInit = (): InitializerSpec =>
-    tf.initializers.varianceScaling({ scale: 2.0, mode: 'fanOut', distribution: 'truncatedNormal', seed: nextSeed() });
+    tf.initializers.varianceScaling({ scale: 2.0, mode: 'fanOut', distribution: 'truncatedNormal', seed: tfSeed(nextSeed()) });
   const denseInit = (): InitializerSpec =>
     tf.initializers.varianceScaling({ scale: 1 / 3, mode: 'fanOut', distribution: 'uniform', seed: nextSeed() });
 

@@ -9,7 +9,7 @@
  * 16,556,110 parameters at the seed's widths. The convolutions are
  * @repro/layers' conv1d, which trains on the wasm and cpu backends.
  */
-import { conv1d, tf } from '@repro/layers';
+import { conv1d, tf, tfSeed } from '@repro/layers';
 
 export interface Cnn1dModelOptions {
   /** Sequence length (seed: 872 = 772 genes + 100 cells). */
@@ -34,7 +34,7 @@ export const SEED001_CNN1D: Omit<Cnn1dModelOptions, 'seed'> = {
 
 export function buildCnn1dModel(o: Cnn1dModelOptions): tf.LayersModel {
   let s = o.seed * 1000;
-  const glorot = () => tf.initializers.glorotNormal({ seed: s++ });
+  const glorot = () => tf.initializers.glorotNormal({ seed: tfSeed(s++) });
   const input = tf.input({ shape: [o.inputDim, 1], name: 'input' });
   let x: tf.SymbolicTensor = input;
   o.filters.forEach((f, i) => {

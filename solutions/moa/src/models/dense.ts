@@ -12,7 +12,7 @@
  * the seed's widths and 60 + 887 inputs it has exactly 1,384,292 parameters
  * (7,426 of them non-trainable BN statistics), as the seed's model summary.
  */
-import { seededDropout, tf } from '@repro/layers';
+import { seededDropout, tf, tfSeed } from '@repro/layers';
 
 export interface DenseModelOptions {
   /** First head input width (seed: 60 = 50 gene PCA + 10 cell PCA). */
@@ -48,8 +48,8 @@ export function buildDenseModel(o: DenseModelOptions): tf.LayersModel {
     throw new RangeError(`buildDenseModel: the heads' last widths must agree (they are averaged), got ${o.widths1} and ${o.widths2}`);
   }
   let s = o.seed * 1000;
-  const glorot = () => tf.initializers.glorotNormal({ seed: s++ });
-  const lecun = () => tf.initializers.leCunNormal({ seed: s++ });
+  const glorot = () => tf.initializers.glorotNormal({ seed: tfSeed(s++) });
+  const lecun = () => tf.initializers.leCunNormal({ seed: tfSeed(s++) });
   const input1 = tf.input({ shape: [o.input1Dim], name: 'input1' });
   const input2 = tf.input({ shape: [o.input2Dim], name: 'input2' });
 
