@@ -209,6 +209,20 @@ export function tuneWeightsWithRule(
   return { weights: w.map((v) => v / sum), rule, thresholds: th, scales: sc, f1: best };
 }
 
+/** A member's OOF and test probabilities from two .npy files, or why it cannot be blended. */
+function readMember(name: string, oofFile: string, testFile: string, missing: { oof: string; test: string }, nTrain: number, nTest: number): Member | string {
+  if (!fs.existsSync(oofFile)) return missing.oof;
+  if (!fs.existsSync(testFile)) return missing.test;
+  const oof = loadNpy(oofFile).data as Float32Array;
+  const test = loadNpy(testFile).data as Float32Array;
+  if (oof.length !== nTrain * K || test.length !== nTest * K) return `predictions for ${oof.length / K} / ${test.length / K} rows, the data has ${nTrain} / ${nTest}`;
+  if (oof.some((v) => Number.isNaN(v))) return 'its OOF does not cover every train row';
+  return { name, oof, test };
+}
+
+const sameBytes = (a: Float32Array, b: Float32Array) =>
+  Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+
 function loadMembers(ctx: EnsembleContext, nTrain: number, nTest: number, log: (l: string) => void): Member[] {
   const wanted = ctx.config.ensemble.runs;
   const runs = listRuns(ctx.runsRoot, SOLUTION).filter((r) => wanted.length === 0 || wanted.includes(r.id));
@@ -216,54 +230,22 @@ function loadMembers(ctx: EnsembleContext, nTrain: number, nTest: number, log: (
     if (!runs.some((r) => r.id === id)) throw new DataError(path.join(ctx.runsRoot, SOLUTION, id), `ensemble.runs names run '${id}', which does not exist`);
   }
   const members: Member[] = [];
+  const add = (m: Member | string, name: string) => (typeof m === 'string' ? log(`  skip ${name}: ${m}`) : members.push(m));
   for (const r of runs) {
     const base = path.join(r.dir, 'members');
-    if (!fs.existsSync(base)) continue;
-    for (const m of fs.readdirSync(base).sort()) {
+    const names = fs.existsSync(base) ? fs.readdirSync(base).sort() : [];
+    for (const m of names) {
       const name = `${r.id}/${m}`;
-      const oofFile = path.join(base, m, 'oof.npy');
-      const testFile = path.join(base, m, 'test_pred.npy');
-      if (!fs.existsSync(oofFile)) {
-        log(`  skip ${name}: no oof.npy (training not finished)`);
-        continue;
-      }
-      if (!fs.existsSync(testFile)) {
-        log(`  skip ${name}: no test_pred.npy (run infer for it first)`);
-        continue;
-      }
-      const oof = loadNpy(oofFile).data as Float32Array;
-      const test = loadNpy(testFile).data as Float32Array;
-      if (oof.length !== nTrain * K || test.length !== nTest * K) {
-        log(`  skip ${name}: predictions for ${oof.length / K} / ${test.length / K} rows, the data has ${nTrain} / ${nTest}`);
-        continue;
-      }
-      if (oof.some((v) => Number.isNaN(v))) {
-        log(`  skip ${name}: its OOF does not cover every train row`);
-        continue;
-      }
-      members.push({ name, oof, test });
+      const missing = { oof: 'no oof.npy (training not finished)', test: 'no test_pred.npy (run infer for it first)' };
+      add(readMember(name, path.join(base, m, 'oof.npy'), path.join(base, m, 'test_pred.npy'), missing, nTrain, nTest), name);
     }
-    if (ctx.config.ensemble.forest) {
+    if (ctx.config.ensemble.forest && names.length > 0) {
       const name = `${r.id}/forest`;
-      const oofFile = path.join(r.dir, 'rfc', 'oof.npy');
-      const testFile = path.join(r.dir, 'rfc', 'test.npy');
-      if (!fs.existsSync(oofFile) || !fs.existsSync(testFile)) {
-        log(`  skip ${name}: no rfc/oof.npy and rfc/test.npy (features.rfc disabled or not finished)`);
-        continue;
-      }
-      const oof = loadNpy(oofFile).data as Float32Array;
-      const test = loadNpy(testFile).data as Float32Array;
+      const missing = { oof: 'no rfc/oof.npy (features.rfc disabled or not finished)', test: 'no rfc/test.npy (features.rfc disabled or not finished)' };
+      const f = readMember(name, path.join(r.dir, 'rfc', 'oof.npy'), path.join(r.dir, 'rfc', 'test.npy'), missing, nTrain, nTest);
       // Runs with the same seed, data and forest settings share one forest: blend it once.
-      const same = members.find((m) => m.name.endsWith('/forest') && Buffer.compare(Buffer.from(m.oof.buffer, m.oof.byteOffset, m.oof.byteLength), Buffer.from(oof.buffer, oof.byteOffset, oof.byteLength)) === 0);
-      if (same) {
-        log(`  skip ${name}: the same forest as ${same.name}`);
-        continue;
-      }
-      if (oof.length !== nTrain * K || test.length !== nTest * K) {
-        log(`  skip ${name}: forest probabilities for ${oof.length / K} / ${test.length / K} rows, the data has ${nTrain} / ${nTest}`);
-        continue;
-      }
-      members.push({ name, oof, test });
+      const same = typeof f === 'string' ? undefined : members.find((m) => m.name.endsWith('/forest') && sameBytes(m.oof, f.oof));
+      add(same ? `the same forest as ${same.name}` : f, name);
     }
   }
   return members;
