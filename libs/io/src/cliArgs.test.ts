@@ -5,7 +5,7 @@ import { deepMerge, listConfigs, loadConfig, parseCliArgs, takeFlag } from './cl
 
 describe('parseCliArgs', () => {
   it('has defaults', () => {
-    expect(parseCliArgs([])).toEqual({ config: 'default', backend: 'auto', scale: 'default', overrides: {}, positional: [] });
+    expect(parseCliArgs([])).toEqual({ config: 'default', backend: 'auto', fresh: false, scale: 'default', overrides: {}, positional: [] });
   });
 
   it('parses the known flags in both --k v and --k=v forms', () => {

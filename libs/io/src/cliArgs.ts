@@ -18,6 +18,8 @@ export interface CliArgs {
   seed?: number;
   runId?: string;
   dataDir?: string;
+  /** `--fresh`: delete the run folder's earlier results and start over instead of resuming. */
+  fresh: boolean;
   /** @default 'default' */
   scale: Scale;
   /** Every other `--key value` / `--key=value` (numbers and true/false parsed; a bare `--flag` is true). */
@@ -46,7 +48,7 @@ function oneOf<T extends string>(flag: string, value: string, accepted: readonly
  * `process.argv.slice(2)`).
  */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
-  const out: CliArgs = { config: 'default', backend: 'auto', scale: 'default', overrides: {}, positional: [] };
+  const out: CliArgs = { config: 'default', backend: 'auto', fresh: false, scale: 'default', overrides: {}, positional: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') {
@@ -90,6 +92,15 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         break;
       case 'data-dir':
         out.dataDir = need('a directory');
+        break;
+      case 'fresh':
+        // A bare switch: a following word that is not true/false is not its value.
+        if (value !== undefined && value !== 'true' && value !== 'false') {
+          if (eq >= 0) throw new Error(`--fresh: expected no value (or true/false), got '${value}'`);
+          i--;
+          value = undefined;
+        }
+        out.fresh = value !== 'false';
         break;
       default:
         out.overrides[key] = value === undefined ? true : parseValue(value);

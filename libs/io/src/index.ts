@@ -15,3 +15,7 @@ export * from './kaggle/hmsFiles';
 export * from './kaggle/moaFiles';
 export * from './kaggle/ionSwitchingFiles';
 export * from './plot';
+export * from './fingerprint';
+export * from './processes';
+export * from './followParent';
+export * from './runLock';

@@ -1,7 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { createRun, listRuns, openRun } from './runDir';
+import { spawnSync } from 'child_process';
+import { fingerprintDataDir } from './fingerprint';
+import { createRun, failRuns, listRuns, openRun } from './runDir';
+import { unlockRunDir } from './runLock';
 
 describe('run directories', () => {
   let root: string;
@@ -23,7 +26,7 @@ describe('run directories', () => {
     expect(run.dir).toBe(path.join(root, 'ion-switching', 'default-seed42'));
     expect(JSON.parse(fs.readFileSync(path.join(run.dir, 'config.json'), 'utf8'))).toEqual(config);
     expect(fs.readFileSync(path.join(run.dir, 'seed'), 'utf8')).toBe('42\n');
-    expect(fs.readdirSync(run.dir).sort()).toEqual(['config.json', 'seed']);
+    expect(fs.readdirSync(run.dir).sort()).toEqual(['config.json', 'lock', 'seed']);
   });
 
   it('logs with ISO timestamps to log.txt and echoes to stdout', () => {
@@ -62,7 +65,7 @@ describe('run directories', () => {
     createRun({ root, solution: 's', config, configName: 'c', seed: 3 });
     const changed = { ...config, train: { epochs: 5, lr: 0.001 } };
     expect(() => createRun({ root, solution: 's', config: changed, configName: 'c', seed: 3 })).toThrow(
-      /config\.json: the config changed since this run started \(train\.epochs: stored 2, now 5\); pass a new --run-id/,
+      /config\.json: the config changed since this run started \(train\.epochs: stored 2, now 5\); pass --run-id NEW to start a separate run, or --fresh/
     );
     const other = createRun({ root, solution: 's', config: changed, configName: 'c', seed: 3, runId: 'c-seed3-long' });
     expect(other.id).toBe('c-seed3-long');
@@ -92,5 +95,82 @@ describe('run directories', () => {
     expect(runs.map((r) => r.id)).toEqual(['a-seed1', 'b-seed2']);
     expect(runs[1]).toEqual({ id: 'b-seed2', dir: path.join(root, 's', 'b-seed2'), seed: 2, metrics: { f1: 0.5 } });
     expect(listRuns(root, 'none')).toEqual([]);
+  });
+});
+
+describe('run inputs, --fresh, failures', () => {
+  let root: string;
+  let data: string;
+  let stdout: jest.SpyInstance;
+  const config = { a: 1 };
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'io-runs-'));
+    data = fs.mkdtempSync(path.join(os.tmpdir(), 'io-data-'));
+    fs.writeFileSync(path.join(data, 'train.csv'), 'time,signal\n0.0001,-1.6842\n');
+    stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => {
+    stdout.mockRestore();
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(data, { recursive: true, force: true });
+  });
+  const inputs = (code = 'v1') => ({ data: fingerprintDataDir(data), code });
+  const opts = (extra: object = {}) => ({ root, solution: 's', config, configName: 'c', seed: 1, log: () => {}, ...extra });
+
+  it('resumes only when the data and code are the ones it was made from', () => {
+    const run = createRun(opts({ inputs: inputs() }));
+    fs.writeFileSync(run.path('fold_0', 'DONE'), '');
+    unlockRunDir(run.dir);
+    expect(createRun(opts({ inputs: inputs() })).dir).toBe(run.dir);
+    unlockRunDir(run.dir);
+    // Replaced in place: same size, other bytes.
+    fs.writeFileSync(path.join(data, 'train.csv'), 'time,signal\n0.0001,-1.6843\n');
+    expect(() => createRun(opts({ inputs: inputs() }))).toThrow(/made from other inputs than now \(data changed: train\.csv changed content.*pass --fresh/);
+    expect(() => createRun(opts({ inputs: { ...inputs(), code: 'v2' } }))).toThrow(/code changed: version v1 -> v2/);
+  });
+
+  it('refuses to resume a run that has no record of its inputs', () => {
+    const run = createRun(opts());
+    unlockRunDir(run.dir);
+    expect(() => createRun(opts({ inputs: inputs() }))).toThrow(/no record of the data and code.*--fresh/);
+  });
+
+  it('--fresh deletes the earlier results and starts over', () => {
+    const run = createRun(opts({ inputs: inputs() }));
+    fs.writeFileSync(run.path('fold_0', 'DONE'), '');
+    unlockRunDir(run.dir);
+    fs.writeFileSync(path.join(data, 'train.csv'), 'time,signal\n0.0001,-2.6842\n');
+    const said: string[] = [];
+    const again = createRun(opts({ inputs: inputs(), fresh: true, log: (l: string) => said.push(l) }));
+    expect(fs.existsSync(again.path('fold_0', 'DONE'))).toBe(false);
+    expect(said.join('\n')).toMatch(/--fresh: deleted the earlier run/);
+    unlockRunDir(again.dir);
+  });
+
+  it('after a failure removes a run folder it created that holds no result, and logs the error in one that does', () => {
+    const skeleton = createRun(opts({ runId: 'empty', inputs: inputs() }));
+    skeleton.log('started');
+    const working = createRun(opts({ runId: 'working' }));
+    fs.writeFileSync(working.path('members', 'a', 'oof.npy'), 'x');
+    const removed = failRuns(new Error('train.csv: bad row'));
+    expect(removed).toEqual([skeleton.dir]);
+    expect(fs.existsSync(skeleton.dir)).toBe(false);
+    expect(fs.readFileSync(path.join(working.dir, 'log.txt'), 'utf8')).toMatch(/FAILED: train\.csv: bad row/);
+    unlockRunDir(working.dir);
+  });
+
+  it('removes temp files left by a killed writer, keeps those of live processes', () => {
+    const run = createRun(opts());
+    unlockRunDir(run.dir);
+    const dead = spawnSync(process.execPath, ['-e', 'process.pid'], {}).pid!;
+    const stale = path.join(run.dir, 'members', `.oof.npy.tmp-${dead}-1`);
+    const live = path.join(run.dir, `.metrics.json.tmp-${process.pid}-9`);
+    fs.mkdirSync(path.dirname(stale), { recursive: true });
+    fs.writeFileSync(stale, 'half');
+    fs.writeFileSync(live, 'mine');
+    createRun(opts());
+    expect(fs.existsSync(stale)).toBe(false);
+    expect(fs.existsSync(live)).toBe(true);
+    unlockRunDir(run.dir);
   });
 });

@@ -2,7 +2,18 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from './atomic';
 import { DataError } from './errors';
+import { codeVersion, dataChanges, describeDataSet, fingerprintDataDir, type DataFingerprint } from './fingerprint';
 import { readJson, writeJson } from './json';
+import { pidAlive } from './processes';
+import { assertRunDirFree, lockRunDir } from './runLock';
+
+/** What a run is made from besides its config and seed; recorded in inputs.json, checked on resume. */
+export interface RunInputs {
+  /** fingerprintDataDir() of the data folder. */
+  data?: DataFingerprint;
+  /** codeVersion() of the code that trains. */
+  code?: string;
+}
 
 export interface CreateRunOptions {
   /**
@@ -22,6 +33,17 @@ export interface CreateRunOptions {
    * @default `${configName}-seed${seed}` (so re-running the same config resumes in the same folder)
    */
   runId?: string;
+  /** Recorded in inputs.json; an existing run resumes only when they still match. */
+  inputs?: RunInputs;
+  /** Delete an existing run folder of this id first (its results are lost) and start over. */
+  fresh?: boolean;
+  /**
+   * Hold `<dir>/lock` while this process runs, so a second training in the same folder refuses.
+   * @default true
+   */
+  lock?: boolean;
+  /** Where to say that a stale lock was taken over, or that a run was started fresh. @default console.log */
+  log?: (line: string) => void;
 }
 
 /** A run directory: config, seed, log, metrics and artifacts of one training run. */
@@ -111,16 +133,114 @@ function makeRun(dir: string, config: unknown, seed: number): Run {
  * otherwise its checkpoints would silently mix two experiments.
  */
 export function createRun(options: CreateRunOptions): Run {
-  const { root = 'runs', solution, config, configName, seed } = options;
+  const { root = 'runs', solution, config, configName, seed, inputs } = options;
+  const say = options.log ?? ((l: string) => console.log(l));
   if (!Number.isInteger(seed)) throw new TypeError(`createRun: seed must be an integer, got ${seed}`);
   const id = options.runId ?? `${configName}-seed${seed}`;
   if (!ID.test(id)) throw new TypeError(`createRun: run id '${id}' may hold only letters, digits, '.', '_' and '-'`);
   const dir = path.join(root, solution, id);
-  if (fs.existsSync(path.join(dir, 'config.json'))) return openRun(dir, { config, seed });
+  if (options.fresh && fs.existsSync(dir)) {
+    assertRunDirFree(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    say(`--fresh: deleted the earlier run in ${dir}; starting over`);
+  }
+  const exists = fs.existsSync(path.join(dir, 'config.json'));
   fs.mkdirSync(dir, { recursive: true });
+  if (options.lock !== false) {
+    const { tookOver } = lockRunDir(dir);
+    if (tookOver) say(`${dir}: ${tookOver}`);
+  }
+  sweepStaleTemps(dir);
+  if (exists) {
+    const run = openRun(dir, { config, seed });
+    if (inputs) checkInputs(dir, inputs);
+    active.push({ dir, createdNow: false });
+    return run;
+  }
   writeJson(path.join(dir, 'config.json'), config);
   writeFileAtomic(path.join(dir, 'seed'), `${seed}\n`);
+  if (inputs) writeJson(path.join(dir, 'inputs.json'), inputs);
+  active.push({ dir, createdNow: true });
   return makeRun(dir, config, seed);
+}
+
+const FRESH_HINT = 'pass --fresh to delete its results and train again, or --run-id NEW to keep them and train a separate run';
+
+/** Compare what a run was made from (inputs.json) with what it would resume with now. */
+function checkInputs(dir: string, now: RunInputs): void {
+  const file = path.join(dir, 'inputs.json');
+  if (!fs.existsSync(file)) {
+    throw new DataError(dir, `this run has no record of the data and code it was made from (inputs.json; an older version made it), so it cannot be resumed safely; ${FRESH_HINT}`);
+  }
+  const before = readJson<RunInputs>(file);
+  const changes: string[] = [];
+  if (now.data) {
+    const d = before.data ? dataChanges(before.data, now.data) : ['no record of it'];
+    if (d.length > 0) changes.push(`data changed: ${d.slice(0, 4).join('; ')}${d.length > 4 ? `; and ${d.length - 4} more files` : ''}`);
+  }
+  if (now.code !== undefined && before.code !== now.code) changes.push(`code changed: version ${before.code ?? 'unknown'} -> ${now.code} (the solution or a library was edited)`);
+  if (changes.length > 0) {
+    throw new DataError(dir, `this run was made from other inputs than now (${changes.join('; ')}); its folds, caches and models cannot be resumed; ${FRESH_HINT}`);
+  }
+}
+
+/** Temp files (`.<name>.tmp-<pid>-<n>`) left in a run folder by a process that was killed mid-write. */
+export function sweepStaleTemps(dir: string): number {
+  let removed = 0;
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        const m = /\.tmp-(\d+)-\d+$/.exec(e.name);
+        if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) {
+          fs.rmSync(p, { force: true });
+          removed++;
+        }
+      }
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return removed;
+}
+
+/** Run folders this process created or resumed, for failRuns(). */
+const active: { dir: string; createdNow: boolean }[] = [];
+
+/** What a run folder holds before any result: a failure then leaves nothing behind. */
+const SKELETON = new Set(['config.json', 'seed', 'inputs.json', 'log.txt', 'lock']);
+
+function onlySkeleton(dir: string): boolean {
+  const walk = (d: string, top: boolean): boolean =>
+    fs.readdirSync(d, { withFileTypes: true }).every((e) => (e.isDirectory() ? walk(path.join(d, e.name), false) : top && SKELETON.has(e.name)));
+  return walk(dir, true);
+}
+
+/**
+ * After a failure: the error goes to the log.txt of every run this process worked in; a run folder
+ * created by this process that holds no result yet is removed instead (no skeleton left behind).
+ * Returns the folders removed.
+ */
+export function failRuns(err: unknown): string[] {
+  const message = err instanceof Error ? err.message : String(err);
+  const removed: string[] = [];
+  for (const { dir, createdNow } of active.splice(0)) {
+    if (!fs.existsSync(dir)) continue;
+    if (createdNow && onlySkeleton(dir)) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      removed.push(dir);
+      const parent = path.dirname(dir);
+      if (fs.existsSync(parent) && fs.readdirSync(parent).length === 0) fs.rmdirSync(parent);
+    } else {
+      fs.appendFileSync(path.join(dir, 'log.txt'), `${new Date().toISOString()} FAILED: ${message.replace(/\n/g, '\n  ')}\n`);
+    }
+  }
+  return removed;
+}
+
+/** The code version of a solution: its src folder and every library. */
+export function solutionCodeVersion(solutionSrcDir: string): string {
+  return codeVersion([solutionSrcDir, path.resolve(__dirname, '..', '..')]);
 }
 
 export interface OpenRunExpect {
@@ -141,7 +261,7 @@ export function openRun(dir: string, expect: OpenRunExpect = {}): Run {
     throw new DataError(
       configPath,
       `the config changed since this run started (${firstDifference(stored, expect.config)}); ` +
-        'pass a new --run-id to start a separate run, or delete the folder to start over',
+        'pass --run-id NEW to start a separate run, or --fresh to delete this one and start over',
     );
   }
   if (expect.seed !== undefined && storedSeed !== expect.seed) {
@@ -169,4 +289,13 @@ export function listRuns(root: string, solution: string): RunInfo[] {
       };
     })
     .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/**
+ * What a solution's training is made from: the data folder's fingerprint and the code version, and
+ * a line naming the data set for the log.
+ */
+export function solutionInputs(dataDir: string, solutionSrcDir: string): { inputs: RunInputs; dataLine: string } {
+  const data = fingerprintDataDir(dataDir);
+  return { inputs: { data, code: solutionCodeVersion(solutionSrcDir) }, dataLine: `data: ${describeDataSet(data)}` };
 }

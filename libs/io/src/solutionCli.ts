@@ -4,6 +4,8 @@
 import * as path from 'path';
 import { loadConfig, type CliArgs, type OverrideValue } from './cliArgs';
 import { DataError } from './errors';
+import { followParent } from './followParent';
+import { failRuns } from './runDir';
 
 /** `<solutionDir>/configs/<--config>.json` with overrides and --data-dir applied, then validated. */
 export function loadSolutionConfig<T extends { data: { dir: string } }>(
@@ -18,14 +20,56 @@ export function loadSolutionConfig<T extends { data: { dir: string } }>(
   return { config: validate(config, configFile), configFile };
 }
 
-/** Run a CLI's main and exit: 0 when it resolves, 1 with `<name>: <message>` on stderr when it throws. */
-export function runCliMain(name: string, main: (argv: string[]) => Promise<void>, argv = process.argv.slice(2)): void {
+/**
+ * Run a CLI's main and exit: 0 when it resolves, 1 with `<name>: <message>` on stderr when it throws.
+ * While it runs, the process follows the ones that started it (nx, tsx, the parent of a fold
+ * worker) and exits when they are gone; SIGINT/SIGTERM/SIGHUP end it through the same path as an
+ * error. On failure the error is also written to the log.txt of the runs it worked in, and a run
+ * folder it created that holds no result yet is removed.
+ */
+export function runCliMain(
+  name: string,
+  main: (argv: string[]) => Promise<void>,
+  argv = process.argv.slice(2),
+  options: { dataErrorPrefix?: string } = {},
+): void {
+  let failing = false;
+  const say = (text: string) => {
+    try {
+      process.stderr.write(text);
+    } catch {
+      // stderr may be the closed pipe of a killed nx
+    }
+  };
+  const fail = (err: unknown, code = 1) => {
+    if (failing) return;
+    failing = true;
+    let removed: string[] = [];
+    try {
+      removed = failRuns(err);
+    } catch {
+      // reporting the original error matters more than the cleanup
+    }
+    if (err instanceof DataError) say(`${name}: ${options.dataErrorPrefix ?? ''}${err.message}\n`);
+    else if (err instanceof Error && err.name === 'Interrupted') say(`${name}: ${err.message}\n`);
+    else say(`${name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    if (removed.length) say(`${name}: removed ${removed.join(', ')} (created by this run, no results yet)\n`);
+    process.exit(code);
+  };
+  const interrupted = (reason: string) => Object.assign(new Error(reason), { name: 'Interrupted' });
+  followParent({ exit: () => fail(interrupted('stopped: the process that started it (nx, or the parent of this worker) is gone'), 1) });
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    process.once(signal, () => fail(interrupted(`interrupted by ${signal}; run the same command again to resume`), code));
+  }
+  // A killed nx closes the pipe our output goes to: stop as if interrupted, not with an EPIPE stack.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE' || err.code === 'EIO') fail(interrupted('stopped: its output was closed (the process that started it is gone)'), 1);
+      else throw err;
+    });
+  }
   main(argv).then(
     () => process.exit(0),
-    (err) => {
-      if (err instanceof DataError) process.stderr.write(`${name}: ${err.message}\n`);
-      else process.stderr.write(`${name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    },
+    (err) => fail(err),
   );
 }

@@ -23,6 +23,8 @@ export async function main(argv: string[]): Promise<void> {
   const target = args.positional[0];
   const overrides = args.overrides as Record<string, string | number | boolean>;
   const runsRoot = takeFlag(overrides, 'runs-dir') ?? process.env.REPRO_RUNS_DIR ?? 'runs';
+  // --members a,b (ensemble): blend exactly these runs, each of which must have its predictions.
+  const members = takeFlag(overrides, 'members')?.split(',').map((m) => m.trim()).filter(Boolean);
 
   if (target === 'fold-worker') {
     // Internal: one fold of a run, started by `train` / `experiment` when workers > 1.
@@ -40,12 +42,12 @@ export async function main(argv: string[]): Promise<void> {
   const { config, configFile } = loadSolutionConfig<HmsEfficientnetConfig>(SOLUTION_DIR, args, overrides, validateConfig);
   const seed = args.seed ?? DEFAULT_SEED;
   const backendInfo = await initBackend({ backend: args.backend, log: null });
-  const ctx = { config, configName: args.config, configFile, seed, runId: args.runId, runsRoot, backend: args.backend, backendInfo, cliPath: __filename };
+  const ctx = { config, configName: args.config, configFile, seed, runId: args.runId, fresh: args.fresh, runsRoot, backend: args.backend, backendInfo, cliPath: __filename };
 
   if (target === 'train') await train(ctx);
   else if (target === 'infer') await infer(ctx);
   else if (target === 'experiment') await experiment(ctx);
-  else await ensemble({ config, runsRoot });
+  else await ensemble({ config, runsRoot, members });
 }
 
 // Bad input (DataError) prints one line naming the file and the problem; anything else its stack.

@@ -10,7 +10,7 @@ import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { groupKFold, loadWorkerFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
-import { createRun, lineChartSvg, modelDirHandler, openRun, readJson, saveNpy, writeJson, writeSvg, type Run } from '@repro/io';
+import { createRun, solutionInputs, lineChartSvg, modelDirHandler, openRun, readJson, saveNpy, writeJson, writeSvg, type Run } from '@repro/io';
 import {
   adamW,
   hashSeed,
@@ -358,6 +358,8 @@ export interface TrainContext {
   configFile: string;
   seed: number;
   runId?: string;
+  /** --fresh: delete an earlier run of this id and start over instead of resuming. */
+  fresh?: boolean;
   runsRoot: string;
   backend: BackendChoice;
   backendInfo: BackendInfo;
@@ -458,8 +460,11 @@ export async function trainRun(run: Run, ctx: TrainContext, data: TrainData, tim
 /** `nx run hms-efficientnet:train`. */
 export async function train(ctx: TrainContext): Promise<Record<string, unknown>> {
   const { config, seed } = ctx;
-  const run = createRun({ root: ctx.runsRoot, solution: SOLUTION, config, configName: ctx.configName, seed, runId: ctx.runId });
+  // The data fingerprint and code version are recorded in the run; a resume checks them.
+  const { inputs, dataLine } = solutionInputs(config.data.dir, __dirname);
+  const run = createRun({ root: ctx.runsRoot, solution: SOLUTION, config, configName: ctx.configName, seed, runId: ctx.runId, inputs, fresh: ctx.fresh });
   const log = (l: string) => run.log(l);
+  log(dataLine);
   const timer = new StepTimer(log, run.path('timings.json'));
   log(`hms-efficientnet train: run ${run.dir} (config ${ctx.configName}, seed ${seed})`);
   log(ctx.backendInfo.summary);

@@ -22,6 +22,8 @@ export async function main(argv: string[]): Promise<void> {
   const target = args.positional[0];
   const overrides = args.overrides as Record<string, string | number | boolean>;
   const runsRoot = takeFlag(overrides, 'runs-dir') ?? process.env.REPRO_RUNS_DIR ?? 'runs';
+  // --members a,b (ensemble): blend exactly these runs, each of which must have its predictions.
+  const members = takeFlag(overrides, 'members')?.split(',').map((m) => m.trim()).filter(Boolean);
 
   if (target === 'fold-worker') {
     // Internal: one fold of a run, started by `train` when train.workers > 1.
@@ -40,11 +42,11 @@ export async function main(argv: string[]): Promise<void> {
   const backendInfo = await initBackend({ backend: args.backend, log: null });
 
   if (target === 'train') {
-    await train({ config, configName: args.config, seed, runId: args.runId, runsRoot, backend: args.backend, backendInfo, cliPath: __filename });
+    await train({ config, configName: args.config, seed, runId: args.runId, fresh: args.fresh, runsRoot, backend: args.backend, backendInfo, cliPath: __filename });
   } else if (target === 'infer') {
     await infer({ config, configName: args.config, seed, runId: args.runId, runsRoot, backendInfo });
   } else {
-    await ensemble({ config, runsRoot });
+    await ensemble({ config, runsRoot, members });
   }
 }
 

@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { groupKFold, loadWorkerFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
 import {
-  createRun,
+  createRun, solutionInputs,
   lineChartSvg,
   modelDirHandler,
   openRun,
@@ -263,6 +263,8 @@ export interface TrainContext {
   configName: string;
   seed: number;
   runId?: string;
+  /** --fresh: delete an earlier run of this id and start over instead of resuming. */
+  fresh?: boolean;
   runsRoot: string;
   backend: BackendChoice;
   backendInfo: BackendInfo;
@@ -302,8 +304,11 @@ function readTruth(dataDir: string): TruthFigures | undefined {
 /** `nx run hms-wavenet:train`. */
 export async function train(ctx: TrainContext): Promise<Record<string, unknown>> {
   const { config, seed } = ctx;
-  const run: Run = createRun({ root: ctx.runsRoot, solution: SOLUTION, config, configName: ctx.configName, seed, runId: ctx.runId });
+  // The data fingerprint and code version are recorded in the run; a resume checks them.
+  const { inputs, dataLine } = solutionInputs(config.data.dir, __dirname);
+  const run: Run = createRun({ root: ctx.runsRoot, solution: SOLUTION, config, configName: ctx.configName, seed, runId: ctx.runId, inputs, fresh: ctx.fresh });
   const log = (l: string) => run.log(l);
+  log(dataLine);
   log(`hms-wavenet train: run ${run.dir} (config ${ctx.configName}, seed ${seed})`);
   log(ctx.backendInfo.summary);
   const t0 = performance.now();

@@ -44,7 +44,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const backendInfo = await initBackend({ backend: args.backend, log: null });
   if (target === 'train') {
-    await train({ config, configName: args.config, seed, runId: args.runId, runsRoot, backendInfo, backend: args.backend, cliPath: __filename });
+    await train({ config, configName: args.config, seed, runId: args.runId, fresh: args.fresh, runsRoot, backendInfo, backend: args.backend, cliPath: __filename });
   } else {
     await infer({ config, configName: args.config, seed, runId: args.runId, runsRoot, backendInfo });
   }

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ChildProcess, fork } from 'child_process';
 import { loadWorkerFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
-import { createRun, heatmapSvg, ION_GROUPS, ION_N_CLASSES, loadNpy, modelDirHandler, openRun, readJson, writeSvg, type Run } from '@repro/io';
+import { createRun, solutionInputs, heatmapSvg, ION_GROUPS, ION_N_CLASSES, loadNpy, modelDirHandler, openRun, readJson, writeSvg, type Run } from '@repro/io';
 import {
   arrayBatchSource,
   categoricalCrossentropy,
@@ -329,6 +329,8 @@ export interface TrainContext {
   configName: string;
   seed: number;
   runId?: string;
+  /** --fresh: delete an earlier run of this id and start over instead of resuming. */
+  fresh?: boolean;
   runsRoot: string;
   backendInfo: BackendInfo;
   /** For fold workers: the backend asked for and the path of cli.ts. */
@@ -341,8 +343,11 @@ const fmt = (v: number | undefined) => (v === undefined ? 'n/a' : v.toFixed(5));
 /** `nx run ion-switching:train`. */
 export async function train(ctx: TrainContext): Promise<Record<string, unknown>> {
   const { config, seed } = ctx;
-  const run = createRun({ root: ctx.runsRoot, solution: SOLUTION, config, configName: ctx.configName, seed, runId: ctx.runId });
+  // The data fingerprint and code version are recorded in the run; a resume checks them.
+  const { inputs, dataLine } = solutionInputs(config.data.dir, __dirname);
+  const run = createRun({ root: ctx.runsRoot, solution: SOLUTION, config, configName: ctx.configName, seed, runId: ctx.runId, inputs, fresh: ctx.fresh });
   const log = (l: string) => run.log(l);
+  log(dataLine);
   const t0 = performance.now();
   log(`ion-switching train: run ${run.dir} (config ${ctx.configName}, seed ${seed})`);
   log(ctx.backendInfo.summary);

@@ -14,13 +14,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { WorkerPool, withWorkerPool } from '@repro/cv';
-import { DataError, loadSolutionConfig, parseCliArgs, readJson, takeFlag, writeJson } from '@repro/io';
+import { loadSolutionConfig, parseCliArgs, readJson, runCliMain, solutionInputs, takeFlag, writeJson } from '@repro/io';
 import { initBackend } from '@repro/layers';
 import { MEMBER_KINDS, MemberKind, MoaConfig, validateConfig } from './config';
 import { runEnsemble } from './ensemble';
 import { runInfer } from './infer';
 import { dataFile, loadTrainData } from './load';
-import { RunPlace, computeFeatures, memberRunId, SOLUTION, trainMember } from './train';
+import { RunPlace, computeFeatures, memberRunId, openMemberRun, SOLUTION, trainMember } from './train';
 import type { FeatureState } from './features';
 
 const SOLUTION_DIR = path.resolve(__dirname, '..');
@@ -47,6 +47,15 @@ async function main(argv: string[]): Promise<void> {
   const log = (l: string) => console.log(l);
 
   if (target === 'train') {
+    const isWorker = own['features-state'] !== undefined;
+    const { inputs, dataLine } = solutionInputs(config.data.dir, __dirname);
+    log(dataLine);
+    // The parent re-creates (--fresh), locks and checks every member's folder before any worker
+    // starts; workers then resume in them under the parent's lock.
+    place.inputs = inputs;
+    place.fresh = args.fresh && !isWorker;
+    if (!isWorker) for (const kind of config.members) openMemberRun(place, config, kind, log).log(`moa train (${args.config}, seed ${place.seed}): ${dataLine}`);
+    place.fresh = false;
     const data = await loadTrainData(config.data.dir);
     // A worker gets the parent's fitted feature state (RankGauss, PCA, K-Means are fitted once).
     const state = own['features-state'] ? readJson<FeatureState>(own['features-state']) : undefined;
@@ -57,7 +66,9 @@ async function main(argv: string[]): Promise<void> {
       const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'moa-features-')), 'state.json');
       writeJson(stateFile, features.state);
       // Same command line for each member, without --member, plus the member and the feature state.
-      const rest = argv.slice(1).filter((a, i, all) => a !== '--member' && !a.startsWith('--member=') && all[i - 1] !== '--member');
+      const rest = argv
+        .slice(1)
+        .filter((a, i, all) => a !== '--member' && !a.startsWith('--member=') && all[i - 1] !== '--member' && a !== '--fresh' && !a.startsWith('--fresh='));
       // Most fold fits first (transfer's seed averaging doubles its work), so the long member
       // does not start last and leave one core idle at the end.
       const fits = (k: MemberKind) => config[k].folds * config[k].seeds.length;
@@ -90,9 +101,5 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
-  const e = err as Error;
-  process.stderr.write(`moa: ${e instanceof DataError ? 'bad input: ' : ''}${e.message}\n`);
-  if (!(e instanceof DataError) && process.env.MOA_DEBUG) process.stderr.write(`${e.stack}\n`);
-  process.exit(1);
-});
+// Bad input (DataError) prints one line naming the file, row and column; anything else its stack.
+if (require.main === module) runCliMain('moa', main, process.argv.slice(2), { dataErrorPrefix: 'bad input: ' });

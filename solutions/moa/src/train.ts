@@ -20,7 +20,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { drugAwareFolds, runOutOfFold } from '@repro/cv';
-import { Run, createRun, lineChartSvg, modelDirHandler, readJson, saveNpy, writeJson, writeMoaSubmission, writeSvg } from '@repro/io';
+import { Run, type RunInputs, createRun, lineChartSvg, modelDirHandler, readJson, saveNpy, writeJson, writeMoaSubmission, writeSvg } from '@repro/io';
 import { arrayBatchSource, backendInfo, tf, trainModel, type EpochRecord } from '@repro/layers';
 import { columnwiseLogLoss } from '@repro/metrics';
 import type { MemberCommon, MemberKind, MoaConfig } from './config';
@@ -40,6 +40,10 @@ export interface RunPlace {
   seed: number;
   /** --run-id: run folders are then `<runId>-<member>` and `<runId>-ensemble`. */
   runId?: string;
+  /** --fresh: member run folders are deleted and trained again instead of resumed. */
+  fresh?: boolean;
+  /** Data fingerprint and code version, recorded in each member run and checked on resume. */
+  inputs?: RunInputs;
 }
 
 export const memberRunId = (p: RunPlace, kind: MemberKind) => (p.runId ? `${p.runId}-${kind}` : `${p.configName}-${kind}-seed${p.seed}`);
@@ -111,11 +115,29 @@ interface TrainArgs {
   log: (line: string) => void;
 }
 
+/**
+ * A member's run folder: created (or, with place.fresh, re-created), locked for this process and
+ * its workers, and resumed only when it was made from the same data and code.
+ */
+export function openMemberRun(place: RunPlace, config: MoaConfig, kind: MemberKind, log: (l: string) => void): Run {
+  return createRun({
+    root: place.root,
+    solution: SOLUTION,
+    config: memberRunConfig(config, kind),
+    configName: place.configName,
+    seed: place.seed,
+    runId: memberRunId(place, kind),
+    inputs: place.inputs,
+    fresh: place.fresh,
+    log,
+  });
+}
+
 /** Train one member (all its seeds and folds) and write its run folder. */
 export async function trainMember(args: TrainArgs): Promise<MemberResult> {
   const { kind, config, data, features, place } = args;
   const started = Date.now();
-  const run = createRun({ root: place.root, solution: SOLUTION, config: memberRunConfig(config, kind), configName: place.configName, seed: place.seed, runId: memberRunId(place, kind) });
+  const run = openMemberRun(place, config, kind, args.log);
   const log = (l: string) => run.log(l);
   const info = backendInfo();
   log(`[${kind}] run ${run.dir} (backend ${info?.backend ?? tf.getBackend()}${info ? `, ${info.device}` : ''})`);
