@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { readCsvColumns, readCsvHeader } from './csvRead';
+import { readIonSwitchingTest } from './kaggle/ionSwitchingFiles';
 
 const FIX = path.join(__dirname, '__fixtures__');
 
@@ -40,12 +41,13 @@ describe('readCsvColumns', () => {
   it('gives the same result for every chunk size (records cut at any byte)', async () => {
     const text = 'a,b,name\r\n1.25,7,"x, ""y"""\r\n-3,8,plain\r\n4e2,-9,"multi\nline"\r\n,10,\r\n5,11,last';
     const f = write('c.csv', text);
-    const want = await readCsvColumns(f, { columns: { a: 'float32', b: 'int32', name: 'string' } });
+    const onWarning = (): void => {}; // the last line has no newline: one warning per read
+    const want = await readCsvColumns(f, { columns: { a: 'float32', b: 'int32', name: 'string' }, onWarning });
     expect(want.nRows).toBe(5);
     expect(want.columns.name).toEqual(['x, "y"', 'plain', 'multi\nline', '', 'last']);
     expect(Array.from(want.columns.a)).toEqual([1.25, -3, 400, NaN, 5]);
     for (let cs = 1; cs <= text.length; cs++) {
-      const got = await readCsvColumns(f, { chunkSize: cs, columns: { a: 'float32', b: 'int32', name: 'string' } });
+      const got = await readCsvColumns(f, { chunkSize: cs, columns: { a: 'float32', b: 'int32', name: 'string' }, onWarning });
       expect({ cs, ...got }).toEqual({ cs, ...want });
     }
   });
@@ -80,7 +82,9 @@ describe('readCsvColumns', () => {
 
   it('reads a header-only file as zero rows', async () => {
     const f = write('h.csv', 'time,signal');
-    const t = await readCsvColumns(f, { columns: { time: 'float64', signal: 'string' } });
+    const warnings: string[] = [];
+    const t = await readCsvColumns(f, { columns: { time: 'float64', signal: 'string' }, onWarning: (m) => warnings.push(m) });
+    expect(warnings).toEqual([`${f} (row 1): warning: the file does not end with a newline and has no rows after its header; if the file was copied, check that the copy is complete`]);
     expect(t.nRows).toBe(0);
     expect(t.columns.time).toEqual(new Float64Array(0));
     expect(t.columns.signal).toEqual([]);
@@ -160,6 +164,111 @@ describe('readCsvColumns', () => {
       await expect(readCsvColumns(path.join(dir, 'none.csv'), { columns: {} })).rejects.toThrow(/none\.csv: file not found \(expected a CSV file\)/);
       await expect(readCsvColumns(write('empty.csv', ''), { columns: {} })).rejects.toThrow(/empty\.csv: expected a CSV header line, got an empty file/);
     });
+  });
+});
+
+describe('readCsvColumns: a last line without a newline (a file cut short)', () => {
+  let dir: string;
+  const write = (name: string, text: string): string => {
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, text);
+    return f;
+  };
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'io-csv-cut-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const ION = { time: 'float64', signal: 'float32' } as const;
+  /** Rows as Kaggle writes them: %.4f, so some values end in 0 (-2.7600, 1.0620). */
+  const ionRows = (n: number): string[] =>
+    Array.from({ length: n }, (_, i) => `${(500 + (i + 1) / 10000).toFixed(4)},${i === 0 ? '-2.7600' : (Math.sin(i) * 3 + 0.00003).toFixed(4)}`);
+  const read = async (f: string, columns: Record<string, 'float32' | 'float64' | 'int32' | 'string'> = ION, chunkSize?: number) => {
+    const warnings: string[] = [];
+    const t = await readCsvColumns(f, { columns, chunkSize, onWarning: (m) => warnings.push(m) });
+    return { t, warnings };
+  };
+
+  it('rejects a number cut to fewer decimals than the column has, for every chunk size', async () => {
+    const text = 'time,signal\n0.0001,-2.7600\n0.0002,1.0620\n0.0003,-1.68';
+    const f = write('test.csv', text);
+    const msg = /test\.csv \(row 4, column 'signal'\): expected a number with 4 decimals as in the 2 rows before it \(e\.g\. '-2\.7600'\), got '-1\.68'; the file ends without a newline, so it was probably cut short while copying: copy it again/;
+    for (let cs = 1; cs <= text.length; cs += 3) await expect(read(f, ION, cs)).rejects.toThrow(msg);
+    // The same line with its newline is a (short) value like any other.
+    const ok = await read(write('ok.csv', text + '\n'));
+    expect(ok.warnings).toEqual([]);
+    expect(ok.t.nRows).toBe(3);
+  });
+
+  it('needs no padding evidence once 100 rows share a width, and stays quiet on fewer', async () => {
+    // No value ends in 0 after the point: fixed width shows only through the count of rows.
+    const rows = Array.from({ length: 120 }, (_, i) => `${i},${(1.1111 + i / 10000).toFixed(4).replace(/0$/, '1')}`);
+    await expect(read(write('many.csv', `t,x\n${rows.join('\n')}\n120,-1.68`), { t: 'int32', x: 'float32' })).rejects.toThrow(
+      /\(row 122, column 'x'\): expected a number with 4 decimals as in the 120 rows before it/,
+    );
+    // Three rows that happen to have 4 decimals prove nothing: a shorter last value is read, with a warning.
+    const few = await read(write('few.csv', `t,x\n${rows.slice(0, 3).join('\n')}\n3,-1.68`), { t: 'int32', x: 'float32' });
+    expect((few.t.columns.x as Float32Array)[3]).toBeCloseTo(-1.68, 6);
+    expect(few.warnings).toHaveLength(1);
+  });
+
+  it('compares with the rows in the last 4 MiB of a large file', async () => {
+    const rows = Array.from({ length: 700_000 }, (_, i) => `${i % 7},${((i % 9000) / 1000 + 1.0001).toFixed(4)}`); // 9-byte rows, 6.3 MB
+    const f = write('big.csv', `k,x\n${rows.join('\n')}\n7,2.5`);
+    const err = await read(f, { k: 'int32', x: 'float32' }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    const m = /\(row 700002, column 'x'\): expected a number with 4 decimals as in the (\d+) rows before it/.exec((err as Error).message);
+    expect(m).not.toBeNull();
+    const tracked = Number(m![1]);
+    expect(tracked).toBeGreaterThan(450_000); // about 4 MiB of 9-byte rows, not the whole file
+    expect(tracked).toBeLessThan(600_000);
+  });
+
+  it('rejects a missing field, an empty field, a bare sign or point, and a short fixed-width integer', async () => {
+    await expect(read(write('f.csv', 'time,signal\n0.0001,-2.7600\n0.0002'))).rejects.toThrow(
+      /f\.csv \(row 3, column 'signal'\): expected 2 fields as in the header, got 1; the file ends without a newline/,
+    );
+    await expect(read(write('e.csv', 'time,signal\n0.0001,-2.7600\n0.0002,'))).rejects.toThrow(
+      /e\.csv \(row 3, column 'signal'\): expected a value as in the 1 row before it \(e\.g\. '-2\.7600'\), got an empty field; the file ends/,
+    );
+    await expect(read(write('s.csv', 'time,signal\n0.0001,-2.76\n0.0002,-'))).rejects.toThrow(/\(row 3, column 'signal'\): expected a number as in the 1 row before it.*got '-'; the file ends/);
+    await expect(read(write('p.csv', 'time,signal\n0.0001,-2.76\n0.0002,3.'))).rejects.toThrow(/\(row 3, column 'signal'\): expected digits after the '\.' .*got '3\.'/);
+    const ids = Array.from({ length: 150 }, (_, i) => `${i},${1000000 + i * 37}`).join('\n');
+    await expect(read(write('i.csv', `k,id\n${ids}\n150,10`), { k: 'int32', id: 'int32' })).rejects.toThrow(
+      /\(row 152, column 'id'\): expected an integer with 7 digits as in the 150 rows before it/,
+    );
+    await expect(read(write('q.csv', 'a,b\n1,"x"\n2,"op'), { b: 'string' })).rejects.toThrow(/never closed.*the file ends without a newline/);
+  });
+
+  it('reads a complete last line with one warning naming file and row', async () => {
+    const cases: Array<[string, Record<string, 'float32' | 'float64' | 'int32' | 'string'>, number]> = [
+      [`time,signal\n${ionRows(4).join('\n')}`, ION, 4],
+      ['a,b\n1,\n3,', { a: 'int32', b: 'float32' }, 2], // the column has empty fields
+      ['a,name\n1,x\n2,10', { a: 'int32', name: 'string' }, 2], // text column
+      ['a,v\n1,0.5\n2,nan', { a: 'int32', v: 'float64' }, 2],
+      ['a,v\n1,-2.7600\n2,-2.76001', { a: 'int32', v: 'float64' }, 2], // more decimals is not a cut
+    ];
+    for (const [text, columns, n] of cases) {
+      const f = write('fine.csv', text);
+      const { t, warnings } = await read(f, columns);
+      expect(t.nRows).toBe(n);
+      expect(warnings).toEqual([
+        `${f} (row ${n + 1}): warning: the file does not end with a newline; its last line has all 2 fields and no value that looks cut short, so it is read; if the file was copied, check that the copy is complete`,
+      ]);
+    }
+  });
+
+  it('applies where the Kaggle files are read (Ion Switching test.csv) and warns on stderr', async () => {
+    const rows = ionRows(20);
+    fs.writeFileSync(path.join(dir, 'test.csv'), `time,signal\n${rows.join('\n')}\n`.slice(0, -4)); // the newline and the last 3 digits
+    await expect(readIonSwitchingTest(dir)).rejects.toThrow(/test\.csv \(row 21, column 'signal'\): expected a number with 4 decimals .* got '-?\d\.\d{0,3}'; the file ends without a newline/);
+    fs.writeFileSync(path.join(dir, 'test.csv'), `time,signal\n${rows.join('\n')}`);
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const d = await readIonSwitchingTest(dir);
+      expect(d.nRows).toBe(20);
+      expect(err.mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringMatching(/test\.csv \(row 21\): warning: the file does not end with a newline/));
+    } finally {
+      err.mockRestore();
+    }
   });
 });
 

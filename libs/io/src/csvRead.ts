@@ -37,6 +37,11 @@ export interface CsvReadOptions<S extends Record<string, CsvColumnType> = Record
    * @default 1048576 (1 MiB)
    */
   chunkSize?: number;
+  /**
+   * Where warnings go (e.g. a file that ends without a newline).
+   * @default one line on stderr
+   */
+  onWarning?: (message: string) => void;
 }
 
 export interface CsvTable<S extends Record<string, CsvColumnType> = Record<string, CsvColumnType>> {
@@ -168,6 +173,102 @@ function parseIntText(text: string): number | typeof NOT_A_NUMBER {
   const v = Number(text.trim());
   return v >= -2147483648 && v <= 2147483647 ? v : NOT_A_NUMBER;
 }
+
+/** How a field looks as a plain decimal number ([+-]digits[.digits]). */
+interface PlainShape {
+  intDigits: number;
+  decimals: number;
+  dot: boolean;
+}
+
+/** Whether b[s..e) is a plain decimal number; its shape goes to `out` (reused: no allocation per row). */
+function scanPlain(b: Buffer, s: number, e: number, out: PlainShape): boolean {
+  let i = s;
+  if (i < e && (b[i] === MINUS || b[i] === PLUS)) i++;
+  const i0 = i;
+  while (i < e && b[i] >= ZERO && b[i] <= ZERO + 9) i++;
+  out.intDigits = i - i0;
+  out.dot = false;
+  out.decimals = 0;
+  if (i < e && b[i] === DOT) {
+    out.dot = true;
+    const d0 = ++i;
+    while (i < e && b[i] >= ZERO && b[i] <= ZERO + 9) i++;
+    out.decimals = i - d0;
+  }
+  return i === e && out.intDigits + out.decimals > 0;
+}
+
+/**
+ * The shape of the last column's values over the complete rows of the file's
+ * tail. A file cut short can only shorten the last field of its last line
+ * (or drop whole fields, which the field count catches), so this column is
+ * the only one whose shape is tracked: a few counters, nothing per row.
+ */
+interface LastColumnShape {
+  rows: number;
+  empty: number;
+  /** Plain decimal numbers (see scanPlain). */
+  plain: number;
+  /** Plain numbers with a '.'. */
+  dotted: number;
+  /** Plain numbers ending in '.' ("5."). */
+  bareDot: number;
+  minDecimals: number;
+  maxDecimals: number;
+  minIntDigits: number;
+  maxIntDigits: number;
+  /**
+   * A value like 2.7600: the writer pads to a fixed number of decimals
+   * (shortest round-trip output never ends in 0 after 2+ decimals).
+   */
+  padded: boolean;
+  /** First non-empty value, quoted in messages. */
+  example: string;
+}
+
+/**
+ * Rows of fixed-width numbers (no padding seen) before a shorter last value
+ * counts as cut: by chance alone, 100 shortest-repr values rarely share one
+ * width, so a legitimately shorter last value is not mistaken for a cut.
+ */
+const FIXED_WIDTH_MIN_ROWS = 100;
+
+/**
+ * The last column's shape is tracked over rows in the file's last 4 MiB
+ * (thousands of rows; hundreds for MoA's 876 columns): enough to compare the
+ * last line with, at no cost to the rest of a 5M-row file.
+ */
+const TAIL_BYTES = 4 << 20;
+
+/** Why the last value (b[s..e), the file's unterminated last field) looks cut short, or undefined. */
+function lastValueProblem(st: LastColumnShape, b: Buffer, s: number, e: number, numericSink: boolean, p: PlainShape): string | undefined {
+  if (st.rows === 0) return undefined; // nothing to compare with
+  if (b[s] === QUOTE) return undefined; // a cut inside quotes leaves the quote open, caught elsewhere
+  const others = `the ${st.rows} row${st.rows === 1 ? '' : 's'} before it${st.example ? ` (e.g. '${st.example}')` : ''}`;
+  if (s === e) return st.empty === 0 ? `expected a value as in ${others}, got an empty field` : undefined;
+  const text = b.toString('utf8', s, Math.min(e, s + 60));
+  const numeric = st.plain > 0 && st.plain === st.rows - st.empty;
+  if (!numeric) return undefined;
+  if (!scanPlain(b, s, e, p)) {
+    // Only for numeric columns: in a text column a non-number may be legitimate.
+    return numericSink && !FLOAT_TEXT.test(b.toString('latin1', s, e)) ? `expected a number as in ${others}, got '${text}'` : undefined;
+  }
+  if (p.dot && p.decimals === 0 && st.bareDot === 0) return `expected digits after the '.' as in ${others}, got '${text}'`;
+  const d = st.minDecimals;
+  if (d >= 1 && st.maxDecimals === d && p.decimals < d && (st.padded || st.plain >= FIXED_WIDTH_MIN_ROWS)) {
+    return `expected a number with ${d} decimals as in ${others}, got '${text}'`;
+  }
+  const k = st.minIntDigits;
+  if (st.dotted === 0 && !p.dot && k >= 2 && st.maxIntDigits === k && p.intDigits < k && st.plain >= FIXED_WIDTH_MIN_ROWS) {
+    return `expected an integer with ${k} digits as in ${others}, got '${text}'`;
+  }
+  return undefined;
+}
+
+const CUT_SHORT =
+  '; the file ends without a newline, so it was probably cut short while copying: copy it again ' +
+  '(if this last line really is complete, end the file with a newline)';
 
 /** A column being filled; numeric buffers grow by doubling. */
 interface Sink {
@@ -345,6 +446,67 @@ export async function readCsvColumns<S extends Record<string, CsvColumnType>>(
   const fail = (problem: string, row: number, column?: string): never => {
     throw new DataError(file, problem, column === undefined ? { row } : { row, column });
   };
+  const warn = options.onWarning ?? ((m: string) => void process.stderr.write(`${m}\n`));
+
+  const shape: LastColumnShape = {
+    rows: 0,
+    empty: 0,
+    plain: 0,
+    dotted: 0,
+    bareDot: 0,
+    minDecimals: Infinity,
+    maxDecimals: -1,
+    minIntDigits: Infinity,
+    maxIntDigits: -1,
+    padded: false,
+    example: '',
+  };
+  const scratch: PlainShape = { intDigits: 0, decimals: 0, dot: false };
+  /** Row number of a last line that had no newline after it (0: none). */
+  let unterminatedRow = 0;
+  /** Whether the rows being parsed are in the file's tail (see TAIL_BYTES). */
+  let tracking = totalBytes <= TAIL_BYTES;
+
+  /** Count the last field b[s..e) of a complete row into `shape`. */
+  const noteLast = (b: Buffer, s: number, e: number): void => {
+    const st = shape;
+    st.rows++;
+    if (s < e && b[s] === QUOTE) {
+      s++;
+      if (e > s && b[e - 1] === QUOTE) e--;
+    }
+    if (s >= e) {
+      st.empty++;
+      return;
+    }
+    if (!st.example) st.example = b.toString('utf8', s, Math.min(e, s + 40));
+    if (!scanPlain(b, s, e, scratch)) return;
+    st.plain++;
+    const d = scratch.decimals;
+    if (scratch.dot) {
+      st.dotted++;
+      if (d === 0) st.bareDot++;
+      else if (d >= 2 && b[e - 1] === ZERO) st.padded = true;
+    }
+    if (d < st.minDecimals) st.minDecimals = d;
+    if (d > st.maxDecimals) st.maxDecimals = d;
+    const k = scratch.intDigits;
+    if (k < st.minIntDigits) st.minIntDigits = k;
+    if (k > st.maxIntDigits) st.maxIntDigits = k;
+  };
+
+  /**
+   * The file ends inside this line (no newline after it): field f, b[s..e),
+   * is the last one in the file. Refuse it when it looks cut short.
+   */
+  const checkLastLine = (b: Buffer, s: number, e: number, f: number, row: number): void => {
+    const nFields = sinkOf.length;
+    if (f < nFields - 1) fail(`expected ${nFields} fields as in the header, got ${f + 1}${CUT_SHORT}`, row, header![f + 1]);
+    const sink = sinkOf[f];
+    const problem = lastValueProblem(shape, b, s, e, !!sink && sink.type !== 'string', scratch);
+    if (problem) fail(`${problem}${CUT_SHORT}`, row, header![f]);
+    unterminatedRow = row;
+  };
 
   /**
    * Parse complete records in b[pos..); returns where the first incomplete
@@ -370,16 +532,23 @@ export async function readCsvColumns<S extends Record<string, CsvColumnType>>(
       if (nRows >= cap) ensure(nRows + 1, b, pos);
       let f = 0;
       let s = pos;
+      let lastS = 0;
+      let lastE = 0;
       for (;;) {
         const e = fieldEnd(b, s, len, eof);
         if (e < 0) {
           if (!eof) return rowStart;
-          fail('a quoted field is never closed (expected a closing ")', row, header![f]);
+          const open = 'a quoted field is never closed (expected a closing ")';
+          fail(b[len - 1] === LF || b[len - 1] === CR ? open : open + CUT_SHORT, row, header![f]);
         }
         if (e >= len && !eof) return rowStart;
         if (f >= nFields) fail(`expected ${nFields} fields as in the header, got more`, row);
+        // Before store: a cut number gets this message, not a parse error.
+        if (e >= len) checkLastLine(b, s, e, f, row);
         const sink = sinkOf[f];
         if (sink) store(sink, b, s, e, row);
+        lastS = s;
+        lastE = e;
         f++;
         if (e < len && b[e] === COMMA) {
           s = e + 1;
@@ -395,6 +564,7 @@ export async function readCsvColumns<S extends Record<string, CsvColumnType>>(
         if (pos < len && b[pos] === LF) pos++;
         break;
       }
+      if (tracking) noteLast(b, lastS, lastE);
       nRows++;
     }
     return pos;
@@ -442,6 +612,7 @@ export async function readCsvColumns<S extends Record<string, CsvColumnType>>(
       const { bytesRead: n } = await fh.read(work, kept, chunkSize, null);
       if (n === 0) break;
       bytesRead += n;
+      if (totalBytes - bytesRead <= TAIL_BYTES) tracking = true;
       const b = work.subarray(0, kept + n);
       let pos = 0;
       if (!header) {
@@ -466,9 +637,17 @@ export async function readCsvColumns<S extends Record<string, CsvColumnType>>(
     if (!carry || !carry.length) throw new DataError(file, 'expected a CSV header line, got an empty file');
     const h = parseHeader(Buffer.concat([carry, Buffer.from('\n')]), file);
     setup(h!.names);
+    if (carry[carry.length - 1] !== CR) unterminatedRow = 1; // nothing to compare a cut header with
     carry = null;
   }
   if (carry && carry.length) parseRecords(carry, 0, true);
+  if (unterminatedRow) {
+    const seen =
+      unterminatedRow === 1
+        ? ' and has no rows after its header'
+        : `; its last line has all ${sinkOf.length} fields and no value that looks cut short, so it is read`;
+    warn(`${file} (row ${unterminatedRow}): warning: the file does not end with a newline${seen}; if the file was copied, check that the copy is complete`);
+  }
   for (const s of sinks) if (!s.num && !s.str) s.num = newNumeric(s.type, 0); // header-only file
 
   const columns: Record<string, CsvColumn> = {};

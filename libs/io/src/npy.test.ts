@@ -2,7 +2,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { decodeNpy, encodeNpy, loadNpy, NpyArray, saveNpy } from './npy';
+import { DataError } from './errors';
+import { decodeNpy, encodeNpy, loadNpy, loadNpyCache, NpyArray, NpyDamagedError, saveNpy } from './npy';
 
 const FIX = path.join(__dirname, '__fixtures__');
 const hasNumpy = (() => {
@@ -76,6 +77,68 @@ describe('npy', () => {
 
   it('rejects a truncated file naming the bytes needed', () => {
     const bytes = encodeNpy(new Float64Array(4));
-    expect(() => decodeNpy(bytes.subarray(0, bytes.length - 8), 't.npy')).toThrow(/t\.npy: truncated: shape \[4\] needs 32 bytes, file has 24/);
+    expect(() => decodeNpy(bytes.subarray(0, bytes.length - 8), 't.npy')).toThrow(
+      't.npy: truncated: shape [4] needs 32 bytes, file has 24 (expected a file of 160 bytes: 128 of header and 32 of data; it is 152)',
+    );
+  });
+
+  it('throws NpyDamagedError for every way a file can be cut short or damaged', () => {
+    const bytes = encodeNpy(Float32Array.from([1, 2, 3, 4, 5, 6]), [2, 3]); // 128 bytes of header + 24 of data
+    const damaged = (b: Uint8Array): NpyDamagedError => {
+      try {
+        decodeNpy(b, 'c.npy');
+      } catch (err) {
+        expect(err).toBeInstanceOf(NpyDamagedError);
+        expect(err).toBeInstanceOf(DataError); // callers that catch DataError keep working
+        return err as NpyDamagedError;
+      }
+      throw new Error('expected decodeNpy to throw');
+    };
+    expect(damaged(bytes.subarray(0, 0)).message).toBe('c.npy: empty (0 bytes; expected a .npy array)');
+    expect(damaged(bytes.subarray(0, 4)).reason).toBe('truncated: it is 4 bytes, too short for a .npy header (expected at least 12)');
+    expect(damaged(bytes.subarray(0, 40)).reason).toBe('truncated: its header is 118 bytes but the file ends 30 bytes into it (40 bytes in all)');
+    expect(damaged(bytes.subarray(0, 128)).reason).toMatch(/^truncated: shape \[2,3\] needs 24 bytes, file has 0 /);
+    expect(damaged(bytes.subarray(0, 151)).reason).toBe('truncated: shape [2,3] needs 24 bytes, file has 23 (expected a file of 152 bytes: 128 of header and 24 of data; it is 151)');
+    expect(damaged(Buffer.concat([bytes, Buffer.alloc(8)])).reason).toMatch(/^8 bytes more than shape \[2,3\] needs \(expected a file of 152 bytes.*it is 160\)/);
+    const badShape = Buffer.from(bytes);
+    badShape.write("'shape': (2, x), ", bytes.indexOf(0x27, 40)); // garbage in place of the shape
+    expect(damaged(badShape).reason).toMatch(/^unreadable \.npy header/);
+    const badVersion = Buffer.from(bytes);
+    badVersion[6] = 9;
+    expect(damaged(badVersion).reason).toBe('unsupported .npy version 9.0 (expected 1.0, 2.0 or 3.0)');
+  });
+
+  describe('loadNpyCache', () => {
+    const shape = [3, 4];
+    const data = Float32Array.from({ length: 12 }, (_, i) => i / 3);
+
+    it('returns what saveNpy wrote, undefined for no file', () => {
+      const f = path.join(dir, 'c.npy');
+      const lines: string[] = [];
+      expect(loadNpyCache(f, { type: Float32Array, shape }, (l) => lines.push(l))).toBeUndefined();
+      saveNpy(f, data, shape);
+      expect(Array.from(loadNpyCache(f, { type: Float32Array, shape }, (l) => lines.push(l))!)).toEqual(Array.from(data));
+      expect(lines).toEqual([]);
+    });
+
+    it('logs and removes a cache cut short, with a bad header or of another shape, instead of using it', () => {
+      const f = path.join(dir, 'c.npy');
+      const whole = encodeNpy(data, shape);
+      const cases: Array<[Uint8Array, RegExp, number[]?]> = [
+        [whole.subarray(0, whole.length - 5), /truncated: shape \[3,4\] needs 48 bytes, file has 43/],
+        [whole.subarray(0, 30), /truncated: its header is 118 bytes/],
+        [Buffer.concat([Buffer.from('garbage!!!!!'), whole.subarray(12)]), /not a \.npy file/],
+        [whole, /it holds Float32Array \[3,4\], expected Float32Array \[4,3\]/, [4, 3]],
+      ];
+      for (const [bytes, reason, want] of cases) {
+        fs.writeFileSync(f, bytes);
+        const lines: string[] = [];
+        expect(loadNpyCache(f, { type: Float32Array, shape: want ?? shape }, (l) => lines.push(l))).toBeUndefined();
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(new RegExp(`^cache ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(.*; rebuilding$`));
+        expect(lines[0]).toMatch(reason);
+        expect(fs.existsSync(f)).toBe(false);
+      }
+    });
   });
 });

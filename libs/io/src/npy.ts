@@ -46,35 +46,63 @@ export function encodeNpy(data: NpyArray, shape: number[] = [data.length]): Uint
   return out;
 }
 
-export function decodeNpy(bytes: Uint8Array, file = '<buffer>'): Npy {
-  const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-  if (bytes.length < 10 || magic.some((m, i) => bytes[i] !== m)) {
-    throw new DataError(file, 'not a .npy file (expected the \\x93NUMPY magic bytes)');
+/**
+ * A .npy file whose bytes do not make one whole array: not the magic, a
+ * header cut off or unreadable, or fewer or more data bytes than the header's
+ * shape needs (cut short by a killed writer, a full disk or a partial copy).
+ * Caches catch it and rebuild (loadNpyCache); elsewhere it is a DataError.
+ */
+export class NpyDamagedError extends DataError {
+  override name = 'NpyDamagedError';
+  constructor(
+    file: string,
+    /** What is wrong, without the file name. */
+    readonly reason: string,
+  ) {
+    super(file, reason);
   }
+}
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+
+export function decodeNpy(bytes: Uint8Array, file = '<buffer>'): Npy {
+  const damaged = (reason: string): never => {
+    throw new NpyDamagedError(file, reason);
+  };
+  if (bytes.length === 0) damaged('empty (0 bytes; expected a .npy array)');
+  if (MAGIC.some((m, i) => i < bytes.length && bytes[i] !== m)) damaged('not a .npy file (expected the \\x93NUMPY magic bytes)');
   const major = bytes[6];
-  const headerLen = major === 1 ? bytes[8] | (bytes[9] << 8) : bytes[8] | (bytes[9] << 8) | (bytes[10] << 16) | (bytes[11] << 24);
+  // Version 1 has a 2-byte header length, 2 and 3 a 4-byte one.
   const start = major === 1 ? 10 : 12;
-  const header = Buffer.from(bytes.subarray(start, start + headerLen)).toString('latin1');
+  if (bytes.length < start) damaged(`truncated: it is ${bytes.length} bytes, too short for a .npy header (expected at least ${start})`);
+  if (major < 1 || major > 3) damaged(`unsupported .npy version ${major}.${bytes[7]} (expected 1.0, 2.0 or 3.0)`);
+  const headerLen = major === 1 ? bytes[8] | (bytes[9] << 8) : (bytes[8] | (bytes[9] << 8) | (bytes[10] << 16)) + bytes[11] * 2 ** 24;
+  const offset = start + headerLen;
+  if (bytes.length < offset) damaged(`truncated: its header is ${headerLen} bytes but the file ends ${bytes.length - start} bytes into it (${bytes.length} bytes in all)`);
+  const header = Buffer.from(bytes.subarray(start, offset)).toString(major === 3 ? 'utf8' : 'latin1');
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || !fortran || shapeText === undefined) throw new DataError(file, `unreadable .npy header: ${header.trim()}`);
-  if (fortran === 'True') throw new DataError(file, 'fortran_order arrays are not supported (expected C order)');
-  const entry = DESCR.find(([d]) => d === descr || (d[0] === '<' && descr === '=' + d.slice(1)));
-  if (!entry) throw new DataError(file, `unsupported dtype '${descr}' (expected one of ${DESCR.map((d) => d[0]).join(', ')})`);
-  const shape = shapeText
+  const shape = (shapeText ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
-    .map(Number);
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : NaN));
+  if (!descr || !fortran || shapeText === undefined || shape.some(Number.isNaN)) damaged(`unreadable .npy header: ${JSON.stringify(header.trim().slice(0, 200))}`);
+  if (fortran === 'True') throw new DataError(file, 'fortran_order arrays are not supported (expected C order)');
+  const entry = DESCR.find(([d]) => d === descr || (d[0] === '<' && descr === '=' + d.slice(1)));
+  if (!entry) throw new DataError(file, `unsupported dtype '${descr}' (expected one of ${DESCR.map((d) => d[0]).join(', ')})`);
   const n = shape.reduce((a, b) => a * b, 1);
   const Ctor = entry[1] as unknown as { new (b: ArrayBuffer, o: number, n: number): NpyArray; BYTES_PER_ELEMENT: number };
-  const offset = start + headerLen;
-  if (bytes.length - offset < n * Ctor.BYTES_PER_ELEMENT) {
-    throw new DataError(file, `truncated: shape [${shape}] needs ${n * Ctor.BYTES_PER_ELEMENT} bytes, file has ${bytes.length - offset}`);
+  const need = n * Ctor.BYTES_PER_ELEMENT;
+  const have = bytes.length - offset;
+  if (have !== need) {
+    // Either way the file is not what was written: numpy writes exactly header + data.
+    const sizes = `(expected a file of ${offset + need} bytes: ${offset} of header and ${need} of data; it is ${bytes.length})`;
+    damaged(have < need ? `truncated: shape [${shape}] needs ${need} bytes, file has ${have} ${sizes}` : `${have - need} bytes more than shape [${shape}] needs ${sizes}`);
   }
   // Copy so the result is aligned and owns its buffer.
-  const buf = bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + n * Ctor.BYTES_PER_ELEMENT) as ArrayBuffer;
+  const buf = bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + need) as ArrayBuffer;
   return { data: new Ctor(buf, 0, n), shape };
 }
 
@@ -86,4 +114,31 @@ export function saveNpy(file: string, data: NpyArray, shape?: number[]): void {
 export function loadNpy(file: string): Npy {
   if (!fs.existsSync(file)) throw new DataError(file, 'file not found (expected a .npy array)');
   return decodeNpy(fs.readFileSync(file), file);
+}
+
+/**
+ * Read a cache file that saveNpy wrote, or return undefined when it must be
+ * (re)built: missing, or damaged (cut short by a killed run or a full disk, a
+ * bad header) or not the expected type and shape. A damaged file is logged,
+ * `cache <file> is damaged (<reason>); rebuilding`, and removed (freeing the
+ * space the rebuild needs): never used, never left for the user to fix.
+ */
+export function loadNpyCache<T extends NpyArray>(
+  file: string,
+  expected: { type: new (n: number) => T; shape: readonly number[] },
+  log: (line: string) => void,
+): T | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  let reason: string;
+  try {
+    const { data, shape } = loadNpy(file);
+    if (data instanceof expected.type && shape.join(',') === expected.shape.join(',')) return data;
+    reason = `it holds ${data.constructor.name} [${shape}], expected ${expected.type.name} [${expected.shape}]`;
+  } catch (err) {
+    if (!(err instanceof DataError)) throw err; // e.g. permission denied: not something a rebuild fixes
+    reason = err instanceof NpyDamagedError ? err.reason : err.problem;
+  }
+  log(`cache ${file} is damaged (${reason}); rebuilding`);
+  fs.rmSync(file, { force: true });
+  return undefined;
 }

@@ -72,11 +72,41 @@ describe('parquet', () => {
     await expect(readParquet(path.join(dir, 'none.parquet'))).rejects.toThrow(/none\.parquet: file not found \(expected a parquet file\)/);
     const csv = path.join(dir, 'train.csv');
     fs.writeFileSync(csv, 'time,signal\n1,2\n');
-    await expect(readParquet(csv)).rejects.toThrow(/train\.csv: expected a parquet file \(PAR1 magic at start and end\), got first bytes "time"/);
-    await expect(readParquetSchema(csv)).rejects.toThrow(/PAR1 magic/);
+    await expect(readParquet(csv)).rejects.toThrow(/train\.csv: not a parquet file: it starts with "time", expected the magic "PAR1"/);
+    await expect(readParquetSchema(csv)).rejects.toThrow(/not a parquet file: it starts with "time"/);
     const f = path.join(dir, 'c.parquet');
     await writeParquet(f, { a: Int32Array.from([1]), b: ['x'] });
     await expect(readParquet(f, { columns: ['a', 'zz'] })).rejects.toThrow(/c\.parquet: expected column 'zz', but the file has: a, b/);
+  });
+
+  it('says a file cut short is incomplete (to copy again), not that it lacks the PAR1 magic', async () => {
+    const f = path.join(dir, 'whole.parquet');
+    await writeParquet(f, { x: Float32Array.from({ length: 1000 }, (_, i) => i / 7) });
+    const bytes = fs.readFileSync(f);
+    const cut = path.join(dir, 'cut.parquet');
+    const cutTo = (n: number): string => (fs.writeFileSync(cut, bytes.subarray(0, n)), cut);
+    const n = bytes.length - 100;
+    const hex = Array.from(bytes.subarray(n - 4, n), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    const tail = /^[\x20-\x7e]{4}$/.test(bytes.toString('latin1', n - 4, n)) ? JSON.stringify(bytes.toString('latin1', n - 4, n)) : `bytes ${hex}`;
+    await expect(readParquet(cutTo(n))).rejects.toThrow(
+      `${cut}: not a complete parquet file: it is ${n} bytes and does not end with the footer magic "PAR1" (ends with ${tail}); it was probably cut short while copying: copy it again`,
+    );
+    await expect(readParquetSchema(cutTo(n))).rejects.toThrow(/cut\.parquet: not a complete parquet file: it is \d+ bytes and does not end with the footer magic "PAR1"/);
+    await expect(readParquet(cutTo(7))).rejects.toThrow(
+      /cut\.parquet: not a complete parquet file: it is 7 bytes, fewer than the 12 of the smallest parquet file .*copy it again/,
+    );
+    await expect(readParquet(cutTo(2))).rejects.toThrow(/cut\.parquet: not a complete parquet file: it is 2 bytes/);
+    await expect(readParquet(cutTo(0))).rejects.toThrow(/cut\.parquet: not a parquet file: it is empty \(0 bytes\)/);
+    // A whole footer glued to a file cut short: the footer's length no longer fits.
+    const glued = Buffer.concat([bytes.subarray(0, 20), bytes.subarray(bytes.length - 8)]);
+    fs.writeFileSync(cut, glued);
+    const footer = bytes.readUInt32LE(bytes.length - 8);
+    await expect(readParquet(cut)).rejects.toThrow(
+      `${cut}: not a complete parquet file: its footer length says ${footer} bytes, but the file is only 28 bytes (expected at least ${footer + 12})`,
+    );
+    const bin = path.join(dir, 'bin.parquet');
+    fs.writeFileSync(bin, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    await expect(readParquet(bin)).rejects.toThrow(/bin\.parquet: not a parquet file: it starts with bytes 1f 8b 08 00, expected the magic "PAR1"/);
   });
 
   it('rejects ragged and unsupported columns', async () => {

@@ -40,6 +40,44 @@ export interface ParquetWriteOptions {
 }
 
 const MAGIC = 'PAR1';
+/** "PAR1", the footer's 4-byte length and "PAR1": the smallest a parquet file can be. */
+const MIN_PARQUET_BYTES = 12;
+const COPY_AGAIN = 'it was probably cut short while copying: copy it again';
+
+/** Bytes as text where printable, else as hex: what a wrong start or end looks like. */
+function showBytes(b: Uint8Array): string {
+  const text = Buffer.from(b).toString('latin1');
+  return /^[\x20-\x7e]*$/.test(text) ? JSON.stringify(text) : `bytes ${Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ')}`;
+}
+
+/**
+ * What is wrong with a file's layout, from its size, first 4 and last 8 bytes
+ * (a parquet file is "PAR1" ... footer, footer length (uint32 LE), "PAR1"),
+ * or undefined when it looks whole. A file cut short while copying starts
+ * right but lacks its end, which is worth saying: the fix is to copy it again.
+ */
+function layoutProblem(size: number, head: Uint8Array, tail: Uint8Array): string | undefined {
+  const text = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
+  if (size === 0) return 'not a parquet file: it is empty (0 bytes)';
+  if (text(head) !== MAGIC.slice(0, head.length)) {
+    return `not a parquet file: it starts with ${showBytes(head)}, expected the magic "${MAGIC}"`;
+  }
+  if (size < MIN_PARQUET_BYTES) {
+    return `not a complete parquet file: it is ${size} bytes, fewer than the ${MIN_PARQUET_BYTES} of the smallest parquet file ("${MAGIC}", footer length, "${MAGIC}"); ${COPY_AGAIN}`;
+  }
+  const end = tail.subarray(tail.length - 4);
+  if (text(end) !== MAGIC) {
+    return `not a complete parquet file: it is ${size} bytes and does not end with the footer magic "${MAGIC}" (ends with ${showBytes(end)}); ${COPY_AGAIN}`;
+  }
+  const footer = new DataView(tail.buffer, tail.byteOffset, tail.byteLength).getUint32(0, true);
+  if (footer > size - MIN_PARQUET_BYTES) {
+    return (
+      `not a complete parquet file: its footer length says ${footer} bytes, but the file is only ${size} bytes ` +
+      `(expected at least ${footer + MIN_PARQUET_BYTES}); it was probably cut short or damaged while copying: copy it again`
+    );
+  }
+  return undefined;
+}
 
 /** An AsyncBuffer over a local file that reads only the byte ranges asked for. */
 async function fileBuffer(file: string): Promise<{ buf: AsyncBuffer; close: () => Promise<void> }> {
@@ -62,13 +100,14 @@ async function fileBuffer(file: string): Promise<{ buf: AsyncBuffer; close: () =
     }
     return out.buffer;
   };
-  const head = new Uint8Array(await readRange(0, Math.min(4, size)));
-  const tail = size >= 8 ? new Uint8Array(await readRange(size - 4, size)) : new Uint8Array(0);
-  const text = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
-  if (size < 12 || text(head) !== MAGIC || text(tail) !== MAGIC) {
+  try {
+    const head = new Uint8Array(await readRange(0, Math.min(4, size)));
+    const tail = size >= 8 ? new Uint8Array(await readRange(size - 8, size)) : new Uint8Array(0);
+    const problem = layoutProblem(size, head, tail);
+    if (problem) throw new DataError(file, problem);
+  } catch (err) {
     await fh.close();
-    const got = size < 4 ? `${size} bytes` : `first bytes ${JSON.stringify(text(head))}`;
-    throw new DataError(file, `expected a parquet file (PAR1 magic at start and end), got ${got}`);
+    throw err;
   }
   const buf: AsyncBuffer = {
     byteLength: size,

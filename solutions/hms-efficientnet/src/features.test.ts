@@ -1,4 +1,8 @@
-import { flipTiles, kaggleTiles, logAndStandardize, mergeTiles, resizeBilinear, waveletTiles } from './features';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { writeParquet } from '@repro/io';
+import { buildModalities, CHAIN_ELECTRODES, flipTiles, kaggleTiles, logAndStandardize, mergeTiles, resizeBilinear, waveletTiles } from './features';
 import type { InputSettings } from './features';
 
 const settings = (over: Partial<InputSettings> = {}): InputSettings => ({
@@ -74,5 +78,40 @@ describe('tiles', () => {
     expect(Array.from(m.x.subarray(0, 8))).toEqual([0, 1, 100, 101, 2, 3, 102, 103]);
     flipTiles(m.x, m.height, m.width, 2);
     expect(Array.from(m.x.subarray(0, 8))).toEqual([1, 0, 101, 100, 3, 2, 103, 102]);
+  });
+});
+
+describe('buildModalities cache', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hms-effnet-cache-'));
+    for (const id of [21, 22]) {
+      const cols = Object.fromEntries(CHAIN_ELECTRODES.map((e, j) => [e, Float32Array.from({ length: 1400 }, (_, t) => Math.sin((t * (j + 1)) / (id - 15)) * 40 + ((t * 7919) % 13))]));
+      await writeParquet(path.join(dir, 'train_eegs', `${id}.parquet`), cols);
+    }
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('rebuilds a tile cache cut short, logging why, with the same tiles', async () => {
+    const s = settings({ eegSeconds: 6 });
+    const items = [21, 22].map((id) => ({ eegId: id, spectrogramId: id, specRow: 0 }));
+    const cacheDir = path.join(dir, 'cache');
+    const built = await buildModalities(dir, 'train', items, ['eeg', 'wavelet'], s, { cacheDir });
+    const names = fs.readdirSync(cacheDir).sort();
+    expect(names).toHaveLength(2);
+    const file = path.join(cacheDir, names.find((n) => n.startsWith('wavelet-'))!);
+    const whole = fs.readFileSync(file);
+    fs.writeFileSync(file, whole.subarray(0, whole.length - 7));
+    const lines: string[] = [];
+    const again = await buildModalities(dir, 'train', items, ['eeg', 'wavelet'], s, { cacheDir, log: (l) => lines.push(l) });
+    expect(lines.filter((l) => l.includes('is damaged'))).toEqual([
+      `cache ${file} is damaged (truncated: shape [2,16,6] needs 768 bytes, file has 761 (expected a file of ${whole.length} bytes: 128 of header and 768 of data; it is ${whole.length - 7})); rebuilding`,
+    ]);
+    expect(lines.some((l) => l.startsWith('eeg tiles:') && l.includes('from the cache'))).toBe(true); // the whole one is still used
+    expect(lines.some((l) => l.startsWith('wavelet tiles:') && l.includes('from the cache'))).toBe(false);
+    expect(Array.from(again.wavelet!)).toEqual(Array.from(built.wavelet!));
+    expect(Array.from(again.eeg!)).toEqual(Array.from(built.eeg!));
+    expect(fs.readdirSync(cacheDir).sort()).toEqual(names); // rebuilt in place, no temp file left
+    expect(fs.readFileSync(file).equals(whole)).toBe(true);
   });
 });

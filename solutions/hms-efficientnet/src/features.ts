@@ -18,7 +18,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { HMS_CHAINS, hmsSpectrogram, melSpectrogram, wavedec } from '@repro/dsp';
-import { DataError, hmsEegPath, hmsSpectrogramPath, loadNpy, progressBar, readHmsEeg, readHmsSpectrogram, saveNpy, type HmsSplit } from '@repro/io';
+import { DataError, hmsEegPath, hmsSpectrogramPath, loadNpyCache, progressBar, readHmsEeg, readHmsSpectrogram, saveNpy, type HmsSplit } from '@repro/io';
 import { MODALITIES, type HmsEfficientnetConfig, type Modality } from './config';
 
 export type InputSettings = HmsEfficientnetConfig['inputs'];
@@ -276,13 +276,12 @@ export async function buildModalities(dir: string, split: HmsSplit, items: reado
   for (const m of MODALITIES.filter((x) => wanted.includes(x))) {
     const file = o.cacheDir ? path.join(o.cacheDir, `${m}-${split}-${n}x${shape[1]}x${shape[2]}-${cacheKey(dir, split, m, s, items)}.npy`) : undefined;
     files[m] = file;
-    if (file && fs.existsSync(file)) {
-      const t = loadNpy(file);
-      if (t.data instanceof Float32Array && t.shape.join() === shape.join()) {
-        out[m] = t.data;
-        log(`${m} tiles: ${n} ${split} images from the cache ${file}`);
-        continue;
-      }
+    // A cache cut short (killed run, full disk) or otherwise damaged is logged and rebuilt, never used.
+    const cached = file ? loadNpyCache(file, { type: Float32Array, shape }, log) : undefined;
+    if (cached) {
+      out[m] = cached;
+      log(`${m} tiles: ${n} ${split} images from the cache ${file}`);
+      continue;
     }
     todo.push(m);
   }
@@ -327,10 +326,8 @@ export async function buildModalities(dir: string, split: HmsSplit, items: reado
   }
   for (const m of todo) {
     const file = files[m];
-    if (file) {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      saveNpy(file, out[m]!, shape);
-    }
+    // Atomic (temp file + rename): a run killed while writing leaves no half-written cache under this name.
+    if (file) saveNpy(file, out[m]!, shape);
   }
   return out;
 }

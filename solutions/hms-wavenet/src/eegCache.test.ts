@@ -52,6 +52,33 @@ describe('loadEegs', () => {
     expect(lines.some((l) => /from the cache/.test(l))).toBe(true);
   });
 
+  it('rebuilds a cache file cut short or with a bad header, logging why, with the same data', async () => {
+    const cacheDir = path.join(dir, 'cache-damaged');
+    const original = await loadEegs(dir, 'train', [11, 12], 20, { cacheDir });
+    const [name] = fs.readdirSync(cacheDir);
+    const file = path.join(cacheDir, name);
+    const whole = fs.readFileSync(file);
+    const damages: Array<[string, Buffer, RegExp]> = [
+      ['cut short', whole.subarray(0, whole.length - 100), /truncated: shape \[2,20,8\] needs 1280 bytes, file has 1180/],
+      ['cut inside the header', whole.subarray(0, 50), /truncated: its header is \d+ bytes but the file ends 40 bytes into it/],
+      ['empty', Buffer.alloc(0), /empty \(0 bytes/],
+      ['bad header', Buffer.concat([whole.subarray(0, 10), Buffer.alloc(whole.length - 10, 0x20)]), /unreadable \.npy header/],
+    ];
+    for (const [what, bytes, reason] of damages) {
+      fs.writeFileSync(file, bytes);
+      const lines: string[] = [];
+      const again = await loadEegs(dir, 'train', [11, 12], 20, { cacheDir, log: (l) => lines.push(l) });
+      expect({ what, same: Array.from(again) }).toEqual({ what, same: Array.from(original) });
+      const damaged = lines.filter((l) => l.startsWith(`cache ${file} is damaged (`));
+      expect({ what, damaged }).toEqual({ what, damaged: [expect.stringMatching(reason)] });
+      expect(damaged[0]).toMatch(/\); rebuilding$/);
+      expect(lines.some((l) => /from the cache/.test(l))).toBe(false); // never read from the damaged file
+      // Rebuilt in place, whole, with no temp file left beside it.
+      expect(fs.readdirSync(cacheDir)).toEqual([name]);
+      expect(fs.readFileSync(file).equals(whole)).toBe(true);
+    }
+  });
+
   it('names the missing parquet', async () => {
     await expect(loadEegs(dir, 'train', [11, 99], 20)).rejects.toThrow(/train_eegs\/99\.parquet.*not found.*eeg_id 99/);
   });

@@ -11,7 +11,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { DataError, hmsEegPath, loadNpy, progressBar, readHmsEeg, saveNpy, type HmsSplit } from '@repro/io';
+import { DataError, hmsEegPath, loadNpyCache, progressBar, readHmsEeg, saveNpy, type HmsSplit } from '@repro/io';
 
 /** The seed's FEATS: the 8 electrodes its bipolar differences use, in this order. */
 export const EEG_FEATURES = ['Fp1', 'T3', 'C3', 'O1', 'Fp2', 'C4', 'T4', 'O2'] as const;
@@ -94,13 +94,13 @@ export async function loadEegs(
   const rowSize = windowRows * EEG_FEATURES.length;
   const key = dataSetKey(dataDir, split, eegIds, windowRows);
   const cacheFile = options.cacheDir ? path.join(options.cacheDir, `eegs-${split}-${n}x${windowRows}-${key}.npy`) : undefined;
-  if (cacheFile && options.useCache !== false && fs.existsSync(cacheFile)) {
-    const { data, shape } = loadNpy(cacheFile);
-    if (data instanceof Float32Array && shape.join(',') === [n, windowRows, EEG_FEATURES.length].join(',')) {
+  if (cacheFile && options.useCache !== false) {
+    // A cache cut short (killed run, full disk) or otherwise damaged is logged and rebuilt below, never used.
+    const data = loadNpyCache(cacheFile, { type: Float32Array, shape: [n, windowRows, EEG_FEATURES.length] }, log);
+    if (data) {
       log(`Reading ${n} ${split} EEG arrays from the cache ${cacheFile}`);
       return data;
     }
-    log(`cache ${cacheFile} has the wrong shape [${shape}]; parsing the parquets again`);
   }
   log(`Processing ${n} ${split} EEG parquets (middle ${windowRows} rows of ${EEG_FEATURES.join(', ')})...`);
   const t0 = Date.now();
@@ -116,7 +116,7 @@ export async function loadEegs(
   }
   log(`  parsed ${n} parquets in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   if (cacheFile) {
-    fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+    // Atomic (temp file + rename): a run killed while writing leaves no half-written cache under this name.
     saveNpy(cacheFile, out, [n, windowRows, EEG_FEATURES.length]);
     log(`  cached to ${cacheFile}`);
   }
