@@ -16,7 +16,7 @@ describe('data fingerprints', () => {
   it('names real files and a synthetic set with its scale and seed', () => {
     expect(fingerprintDataDir(dir).kind).toBe('real');
     expect(describeDataSet(fingerprintDataDir(dir))).toMatch(/real Kaggle files; 2 files/);
-    fs.writeFileSync(path.join(dir, 'truth.json'), JSON.stringify({ scale: 'smoke', seed: 7, fileBytes: fileBytes(dir, ['train.csv', 'train_eegs']) }));
+    fs.writeFileSync(path.join(dir, 'truth.json'), JSON.stringify({ scale: 'smoke', seed: 7, fileBytes: fileBytes(dir, ['train.csv', 'train_eegs/1.parquet']) }));
     const fp = fingerprintDataDir(dir);
     expect(fp).toMatchObject({ kind: 'synthetic', scale: 'smoke', seed: 7 });
     expect(describeDataSet(fp)).toMatch(/synthetic, scale smoke, seed 7; 3 files.*fingerprint [0-9a-f]{12}/);

@@ -132,14 +132,16 @@ export function fingerprintDataDir(dir: string): DataFingerprint {
   return { dir: abs, kind, scale, seed, files, hash };
 }
 
-/** Sizes of a generated set's files as truth.json records them (folders: their total bytes). */
+/**
+ * Sizes of a generated set's top-level entries as truth.json records them: files by name, folders
+ * (named themselves or through a file inside, e.g. `truth/x.npy`) as `name/` with their total bytes.
+ */
 export function fileBytes(dir: string, names: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const name of names) {
-    const p = path.join(dir, name);
-    const st = fs.statSync(p);
-    if (st.isDirectory()) out[`${name.replace(/\/$/, '')}/`] = folderFingerprint(p).size;
-    else out[name] = st.size;
+  for (const top of new Set(names.map((n) => n.split('/')[0]))) {
+    const p = path.join(dir, top);
+    if (fs.statSync(p).isDirectory()) out[`${top}/`] = folderFingerprint(p).size;
+    else out[top] = fs.statSync(p).size;
   }
   return out;
 }

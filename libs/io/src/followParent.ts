@@ -70,7 +70,7 @@ export interface FollowParentOptions {
   /**
    * Seconds the main thread gets to stop by itself (onGone, exit) before the watcher ends the
    * process with SIGKILL, for when it is stuck in synchronous work.
-   * @default 5
+   * @default 20
    */
   graceSeconds?: number;
 }
@@ -83,7 +83,7 @@ export function followParent(options: FollowParentOptions = {}): () => void {
   const ancestors = watchedAncestors();
   const worker = new Worker(WATCHER, {
     eval: true,
-    workerData: { ancestors, startPpid: process.ppid, intervalMs: options.intervalMs ?? 500, graceMs: (options.graceSeconds ?? 5) * 1000 },
+    workerData: { ancestors, startPpid: process.ppid, intervalMs: options.intervalMs ?? 500, graceMs: (options.graceSeconds ?? 20) * 1000 },
   });
   worker.unref();
   worker.on('message', (pid: number) => {

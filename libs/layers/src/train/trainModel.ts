@@ -277,6 +277,10 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       try {
         for await (const b of iterateBatches(options.trainBatches, epoch)) {
           batchIndex += 1;
+          // One turn of the event loop per step: the batches and kernels resolve as microtasks only,
+          // so without it a signal (SIGINT/SIGTERM) or the parent-process watcher would wait for
+          // the whole training.
+          await new Promise<void>((resolve) => setImmediate(resolve));
           try {
             if (micro === 0 && schedule?.unit === 'step') setLearningRate(opt, schedule(st.steps));
             const n = b.y.shape[0] ?? 1;
