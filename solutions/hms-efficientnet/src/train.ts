@@ -10,7 +10,7 @@ import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { groupKFold, loadWorkerFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
-import { createRun, solutionInputs, lineChartSvg, modelDirHandler, openRun, readJson, saveNpy, writeJson, writeSvg, type Run } from '@repro/io';
+import { createRun, solutionInputs, sweepStaleTemps, lineChartSvg, modelDirHandler, openRun, readJson, saveNpy, writeJson, writeSvg, type Run } from '@repro/io';
 import {
   adamW,
   hashSeed,
@@ -469,6 +469,8 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
   log(`hms-efficientnet train: run ${run.dir} (config ${ctx.configName}, seed ${seed})`);
   log(ctx.backendInfo.summary);
   return timer.time('train_pipeline', async () => {
+    // Half-written cache files of a killed run (never read: the cache is renamed into place whole).
+    sweepStaleTemps(cacheDirFor(ctx.runsRoot));
     const data = await prepareTrainData(config, seed, { cacheDir: cacheDirFor(ctx.runsRoot), outDir: run.dir, log, timer });
     const folds = makeFolds(config, data.table);
     if (config.model.weights) {

@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { groupKFold, loadWorkerFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
 import {
-  createRun, solutionInputs,
+  createRun, solutionInputs, sweepStaleTemps,
   lineChartSvg,
   modelDirHandler,
   openRun,
@@ -312,6 +312,8 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
   log(`hms-wavenet train: run ${run.dir} (config ${ctx.configName}, seed ${seed})`);
   log(ctx.backendInfo.summary);
   const t0 = performance.now();
+  // Half-written cache files of a killed run (never read: the cache is renamed into place whole).
+  sweepStaleTemps(cacheDirFor(ctx.runsRoot));
   const data = await prepareTrainData(config, cacheDirFor(ctx.runsRoot), log);
   const { table } = data;
   saveNpy(run.path('oof_eeg_ids.npy'), table.eegId);

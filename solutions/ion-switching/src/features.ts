@@ -2,11 +2,12 @@
 // classification probability as feature" from a (-20, 20) window, out of fold on train (so the
 // NN never sees probabilities of a forest that trained on its own rows) and fold-averaged on test.
 // Then the sequences the NN sees (the seed's 4000 samples) and the GroupKFold over them.
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { groupKFold, runOutOfFold, type Fold } from '@repro/cv';
 import { HistRandomForestClassifier, lagFeatures, shiftWindow, signalSquared, type FeatureMatrix } from '@repro/features';
-import { DataError, ION_GROUPS, ION_N_CLASSES, loadNpy, type IonSegment } from '@repro/io';
+import { DataError, ION_GROUPS, ION_N_CLASSES, loadNpy, readJson, writeJson, type IonSegment } from '@repro/io';
 import { macroF1 } from '@repro/metrics';
 import type { IonSwitchingConfig } from './config';
 import type { IonTable } from './data';
@@ -39,6 +40,16 @@ export interface ForestFeatures {
   oofF1: number;
 }
 
+/** A hash of everything the forest probabilities depend on: cleaned signals, labels, folds, settings, seed. */
+function forestCacheKey(a: { config: IonSwitchingConfig; train: IonTable & { openChannels: Int32Array }; test: IonTable; folds: Fold[]; seed: number }): string {
+  const h = createHash('sha1');
+  const bytes = (v: ArrayBufferView) => h.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  h.update(JSON.stringify({ rfc: a.config.features.rfc, excludeOutliers: a.config.clean.excludeOutliers, seed: a.seed }));
+  [a.train.clean, a.train.openChannels, a.train.group, a.train.outlier, a.test.clean, a.test.group].forEach(bytes);
+  for (const f of a.folds) [f.train, f.valid].forEach(bytes);
+  return h.digest('hex');
+}
+
 /**
  * RandomForestClassifier probabilities on the (-w, w) window, cached in `dir` (rfc/oof.npy,
  * rfc/test.npy; per-fold DONE markers resume an interrupted run).
@@ -58,6 +69,15 @@ export async function forestFeatures(args: {
   const testFile = path.join(dir, 'test.npy');
   const score = (rows: ArrayLike<number>, p: ArrayLike<number>) =>
     macroF1(Int32Array.from(rows, (i) => train.openChannels[i]), argmaxRows(p, ION_N_CLASSES));
+  // The cache is valid for these rows, labels, folds and forest settings only: `infer` on a new
+  // test.csv (or a run whose data was replaced) must not reuse forest probabilities of other rows.
+  const key = forestCacheKey(args);
+  const keyFile = path.join(dir, 'inputs.json');
+  if (fs.existsSync(dir) && (!fs.existsSync(keyFile) || readJson<{ key: string }>(keyFile).key !== key)) {
+    if (fs.readdirSync(dir).length > 0) log(`RFC proba features: the cache in ${dir} was made from other rows or settings; recomputing`);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  if (!fs.existsSync(keyFile)) writeJson(keyFile, { key });
   if (fs.existsSync(oofFile) && fs.existsSync(testFile)) {
     const oof = loadNpy(oofFile).data as Float32Array;
     const te = loadNpy(testFile).data as Float32Array;
