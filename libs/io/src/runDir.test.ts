@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { fingerprintDataDir } from './fingerprint';
-import { createRun, failRuns, listRuns, openRun } from './runDir';
+import { checkTrainedOn, createRun, failRuns, listRuns, openRun } from './runDir';
 import { unlockRunDir } from './runLock';
 
 describe('run directories', () => {
@@ -172,5 +172,15 @@ describe('run inputs, --fresh, failures', () => {
     expect(fs.existsSync(stale)).toBe(false);
     expect(fs.existsSync(live)).toBe(true);
     unlockRunDir(run.dir);
+  });
+
+  it('infer accepts a new test set but not other training data', () => {
+    const run = createRun(opts({ inputs: inputs() }));
+    unlockRunDir(run.dir);
+    fs.writeFileSync(path.join(data, 'test.csv'), 'time,signal\n9.0001,1\n');
+    fs.writeFileSync(path.join(data, 'sample_submission.csv'), 'time,open_channels\n9.0001,0\n');
+    expect(() => checkTrainedOn(run, data)).not.toThrow();
+    fs.writeFileSync(path.join(data, 'train.csv'), 'time,signal\n0.0001,-1.6843\n');
+    expect(() => checkTrainedOn(run, data)).toThrow(/trained on other data than .* holds now \(train\.csv changed content.*train again \(--fresh\)/);
   });
 });

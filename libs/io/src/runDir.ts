@@ -299,3 +299,36 @@ export function solutionInputs(dataDir: string, solutionSrcDir: string): { input
   const data = fingerprintDataDir(dataDir);
   return { inputs: { data, code: solutionCodeVersion(solutionSrcDir) }, dataLine: `data: ${describeDataSet(data)}` };
 }
+
+/** Entries of a data folder that only the test side reads: infer may run on a new test set. */
+const TEST_SIDE = /^(test|sample_submission)/;
+/** Our generator's truth files (not inputs of any model). */
+const TRUTH = /^truth/;
+
+/**
+ * For `infer` on a trained run: throws when the training side of the data (everything but the
+ * test files and the synthetic truth) is not what the run was trained on, so a submission is never
+ * made from models and caches of other training data. A new test set is fine.
+ */
+export function checkTrainedOn(run: Run, dataDir: string): void {
+  const file = path.join(run.dir, 'inputs.json');
+  if (!fs.existsSync(file)) return; // made before runs recorded their inputs: nothing to compare
+  const before = readJson<RunInputs>(file).data;
+  if (!before) return;
+  const now = fingerprintDataDir(dataDir);
+  const trainSide = (fp: DataFingerprint): DataFingerprint => ({
+    ...fp,
+    kind: fp.kind,
+    scale: undefined,
+    seed: undefined,
+    files: Object.fromEntries(Object.entries(fp.files).filter(([n]) => !TEST_SIDE.test(n) && !TRUTH.test(n))),
+  });
+  const changes = dataChanges(trainSide(before), trainSide(now)).filter((c) => !c.startsWith('the data set was'));
+  if (changes.length > 0) {
+    throw new DataError(
+      run.dir,
+      `this run was trained on other data than ${path.resolve(dataDir)} holds now (${changes.slice(0, 4).join('; ')}${changes.length > 4 ? '; ...' : ''}); ` +
+        `its models would not match; train again (--fresh) on this data, or point --data-dir at the data it was trained on`,
+    );
+  }
+}
