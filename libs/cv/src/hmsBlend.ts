@@ -5,7 +5,7 @@
 // members' submissions are blended with the same weights.
 import * as fs from 'fs';
 import * as path from 'path';
-import { DataError, HMS_VOTE_COLUMNS, loadNpy, readCsvColumns, saveNpy, writeHmsSubmission, writeJson } from '@repro/io';
+import { alignToSample, DataError, HMS_VOTE_COLUMNS, listRuns, loadNpy, readCsvColumns, saveNpy, writeHmsSubmission, writeJson, type HmsSampleSubmission } from '@repro/io';
 import { klDivergenceScore } from '@repro/metrics';
 import { blendPredictions, optimizeBlendWeights } from './blendWeights';
 
@@ -51,35 +51,131 @@ export async function readHmsSubmission(file: string): Promise<{ ids: Float64Arr
   return { ids: t.columns.eeg_id as Float64Array, probs };
 }
 
-/** One run folder as a blend member over the train eeg_ids, or the reason it cannot be one. */
-export async function loadHmsBlendMember(name: string, dir: string, eegIds: ArrayLike<number>, options: HmsBlendOptions = {}): Promise<HmsBlendMember | string> {
+/** Why a run folder cannot be a member, and which step would make what it lacks. */
+interface NotAMember {
+  reason: string;
+  /** 'train' when the out-of-fold predictions are missing or unusable, 'infer' when the submission is. */
+  step: 'train' | 'infer';
+}
+
+async function loadMember(name: string, dir: string, eegIds: ArrayLike<number>, options: HmsBlendOptions): Promise<HmsBlendMember | NotAMember> {
   const oofFile = path.join(dir, 'oof.npy');
-  if (!fs.existsSync(oofFile)) return 'no oof.npy (training not finished, or not a training run)';
+  if (!fs.existsSync(oofFile)) return { reason: 'no oof.npy (training not finished, or not a training run)', step: 'train' };
   const sub = path.join(dir, 'submission.csv');
-  if (!fs.existsSync(sub)) return 'no submission.csv (run infer for it first)';
+  if (!fs.existsSync(sub)) return { reason: 'no submission.csv (run infer for it first)', step: 'infer' };
   const { data, shape } = loadNpy(oofFile);
-  if (shape.length !== 2 || shape[1] !== 6) return `oof.npy has shape [${shape}], expected [n, 6]`;
+  if (shape.length !== 2 || shape[1] !== 6) return { reason: `oof.npy has shape [${shape}], expected [n, 6]`, step: 'train' };
   const idFile = ID_FILES.map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
   let ids: ArrayLike<number>;
   if (idFile) ids = loadNpy(idFile).data;
   else if (options.implicitIds && shape[0] === eegIds.length) ids = eegIds;
-  else return `no ${ID_FILES.join(' / ')} next to oof.npy${options.implicitIds ? ` and ${shape[0]} rows != ${eegIds.length} eeg_ids` : ''}`;
-  if (ids.length !== shape[0]) return `${path.basename(idFile!)} has ${ids.length} ids for ${shape[0]} oof rows`;
+  else return { reason: `no ${ID_FILES.join(' / ')} next to oof.npy${options.implicitIds ? ` and ${shape[0]} rows != ${eegIds.length} eeg_ids` : ''}`, step: 'train' };
+  if (ids.length !== shape[0]) return { reason: `${path.basename(idFile!)} has ${ids.length} ids for ${shape[0]} oof rows`, step: 'train' };
   const rowOf = new Map<number, number>();
   for (let r = 0; r < eegIds.length; r++) rowOf.set(eegIds[r], r);
   const oof = new Float32Array(eegIds.length * 6).fill(NaN);
   for (let i = 0; i < ids.length; i++) {
     const r = rowOf.get(Number(ids[i]));
-    if (r === undefined) return `eeg_id ${ids[i]} of its OOF is not in this data's train.csv`;
+    if (r === undefined) return { reason: `eeg_id ${ids[i]} of its OOF is not in this data's train.csv`, step: 'train' };
     for (let k = 0; k < 6; k++) oof[r * 6 + k] = data[i * 6 + k];
   }
   const s = await readHmsSubmission(sub);
   return { name, dir, oof, testIds: s.ids, test: s.probs };
 }
 
+const isMember = (m: HmsBlendMember | NotAMember): m is HmsBlendMember => 'oof' in m;
+
+/** One run folder as a blend member over the train eeg_ids, or the reason it cannot be one. */
+export async function loadHmsBlendMember(name: string, dir: string, eegIds: ArrayLike<number>, options: HmsBlendOptions = {}): Promise<HmsBlendMember | string> {
+  const m = await loadMember(name, dir, eegIds, options);
+  return isMember(m) ? m : m.reason;
+}
+
+/** A run folder to blend. */
+export interface HmsBlendCandidate {
+  /** Display name, e.g. 'hms-wavenet/default-seed42'. */
+  name: string;
+  dir: string;
+  /**
+   * A member the user asked for (listed in ensemble.runs or --members): when it lacks its
+   * predictions the blend stops with an error instead of leaving it out.
+   */
+  required?: boolean;
+  /** The commands that make its predictions, named in that error. */
+  commands?: { train: string; infer: string };
+}
+
+/** Which runs of the two HMS solutions to blend, from the config and the command line. */
+export interface HmsRunSelection {
+  /** Folder holding every solution's runs (`<runsRoot>/<solution>/<runId>`). */
+  runsRoot: string;
+  /** The solution blending ('hms-wavenet'): its runs are blended. */
+  solution: string;
+  /** The other HMS solution, whose runs are blended too when includeOther. */
+  other: string;
+  includeOther: boolean;
+  /**
+   * ensemble.runs: run ids of `solution` to blend, each required to have its predictions. Empty:
+   * every run of both (with includeOther); one lacking its predictions is left out, logged.
+   */
+  runs: readonly string[];
+  /**
+   * --members: exactly these runs ('<runId>' of `solution`, or '<solution>/<runId>'), each
+   * required to have its predictions; overrides `runs` and includeOther.
+   */
+  members?: readonly string[];
+  /** The data folder and its default, for the commands named in errors. */
+  dataDir: string;
+  defaultDataDir: string;
+}
+
+/**
+ * The `nx run` commands that make a run's predictions: `--config C --seed S` for the default run
+ * id `C-seedS`, else `--run-id` (with the config it was trained with).
+ */
+export function hmsRunCommands(solution: string, runId: string, where: { dataDir: string; defaultDataDir: string; runsRoot: string }): { train: string; infer: string } {
+  const m = /^(.+)-seed(\d+)$/.exec(runId);
+  const run = m ? `--config ${m[1]} --seed ${m[2]}` : `--run-id ${runId} --config <the config it was trained with>`;
+  const extra = `${where.dataDir !== where.defaultDataDir ? ` --data-dir ${where.dataDir}` : ''}${where.runsRoot !== 'runs' ? ` --runs-dir ${where.runsRoot}` : ''}`;
+  return { train: `nx run ${solution}:train ${run}${extra}`, infer: `nx run ${solution}:infer ${run}${extra}` };
+}
+
+/** The candidates a selection names (see HmsRunSelection); a run it names that does not exist is an error. */
+export function hmsBlendCandidates(sel: HmsRunSelection): HmsBlendCandidate[] {
+  const runsOf = (solution: string) => listRuns(sel.runsRoot, solution);
+  const candidate = (solution: string, r: { id: string; dir: string }, required: boolean): HmsBlendCandidate => ({
+    name: `${solution}/${r.id}`,
+    dir: r.dir,
+    required,
+    commands: hmsRunCommands(solution, r.id, sel),
+  });
+  if (sel.members) {
+    return sel.members.map((token) => {
+      const slash = token.indexOf('/');
+      const [solution, id] = slash >= 0 ? [token.slice(0, slash), token.slice(slash + 1)] : [sel.solution, token];
+      const known = solution === sel.solution || solution === sel.other ? runsOf(solution) : [];
+      const r = known.find((x) => x.id === id);
+      if (!r) {
+        const all = [...runsOf(sel.solution).map((x) => x.id), ...runsOf(sel.other).map((x) => `${sel.other}/${x.id}`)];
+        throw new DataError(path.join(sel.runsRoot, solution, id), `--members names run '${token}', which does not exist (runs: ${all.join(', ') || 'none'})`);
+      }
+      return candidate(solution, r, true);
+    });
+  }
+  const own = runsOf(sel.solution).filter((r) => sel.runs.length === 0 || sel.runs.includes(r.id));
+  for (const id of sel.runs) {
+    if (!own.some((r) => r.id === id)) throw new DataError(path.join(sel.runsRoot, sel.solution, id), `ensemble.runs names run '${id}', which does not exist`);
+  }
+  const out = own.map((r) => candidate(sel.solution, r, sel.runs.length > 0));
+  if (sel.includeOther) out.push(...runsOf(sel.other).map((r) => candidate(sel.other, r, false)));
+  return out;
+}
+
 export interface HmsBlendArgs extends HmsBlendOptions {
-  /** Run folders to try, by display name. */
-  candidates: { name: string; dir: string }[];
+  /** Run folders to try (or `runs`, which lists them from the runs folder). */
+  candidates?: HmsBlendCandidate[];
+  /** Which runs to blend (hmsBlendCandidates), when `candidates` is not given. */
+  runs?: HmsRunSelection;
   /** train.csv's eeg_ids, one per row of targets. */
   eegIds: ArrayLike<number>;
   /** eegIds.length x 6 vote fractions. */
@@ -87,35 +183,71 @@ export interface HmsBlendArgs extends HmsBlendOptions {
   /** Gets oof.npy, oof_eeg_ids.npy, submission.csv and metrics.json of the blend. */
   outDir: string;
   log: (line: string) => void;
+  /**
+   * sample_submission.csv: the blend's rows follow its eeg_ids and order, and every member's
+   * submission must hold exactly those eeg_ids. Unset: the first member's rows.
+   */
+  sample?: HmsSampleSubmission;
+}
+
+/** The error for a member the user asked for that cannot be blended. */
+function missingMember(c: HmsBlendCandidate, why: NotAMember): DataError {
+  const fix = c.commands ? `make them with \`${c.commands[why.step]}\`` : `run ${why.step} for it`;
+  return new DataError(c.dir, `ensemble member '${c.name}' lacks its predictions: ${why.reason}; ${fix}, or leave it out with --members (the members to blend)`);
 }
 
 /** Blend the candidates that qualify; throws a DataError when none does. Returns metrics.json's content. */
 export async function blendHmsRuns(a: HmsBlendArgs): Promise<Record<string, unknown>> {
   const { eegIds, targets, outDir, log } = a;
   const members: HmsBlendMember[] = [];
-  for (const c of a.candidates) {
-    const m = await loadHmsBlendMember(c.name, c.dir, eegIds, a);
-    if (typeof m === 'string') log(`  skip ${c.name}: ${m}`);
-    else members.push(m);
+  const required = new Map<HmsBlendMember, HmsBlendCandidate>();
+  let skipped = 0;
+  const candidates = a.candidates ?? (a.runs ? hmsBlendCandidates(a.runs) : []);
+  for (const c of candidates) {
+    const m = await loadMember(c.name, c.dir, eegIds, a);
+    if (isMember(m)) {
+      members.push(m);
+      if (c.required) required.set(m, c);
+    } else if (c.required) throw missingMember(c, m);
+    else {
+      log(`  skip ${c.name}: ${m.reason}`);
+      skipped++;
+    }
   }
   if (members.length === 0) throw new DataError(outDir, 'no run to blend (each needs oof.npy, oof_eeg_ids.npy and submission.csv: run train and infer first)');
 
-  // Test rows in the first member's order; members covering other eeg_ids are left out.
-  const ref = members[0].testIds;
+  // Test rows in the sample's order (else the first member's); a member covering other eeg_ids
+  // (a stale submission) is an error when asked for, else left out.
+  const ref = a.sample ? a.sample.eegId : members[0].testIds;
+  const refName = a.sample ? a.sample.file : `${members[0].name}'s submission`;
+  const refIds = Array.from(ref, (v) => String(v));
   const aligned: Float32Array[] = [];
   const used: HmsBlendMember[] = [];
   for (const m of members) {
-    const pos = new Map<number, number>();
-    m.testIds.forEach((id, i) => pos.set(id, i));
-    if (m.testIds.length !== ref.length || !Array.from(ref).every((id) => pos.has(id))) {
-      log(`  skip ${m.name}: its submission covers other eeg_ids than ${members[0].name}'s`);
+    const file = path.join(m.dir, 'submission.csv');
+    let order: Int32Array | null;
+    try {
+      order = alignToSample({ file, column: 'eeg_id', ids: Array.from(m.testIds, (v) => String(v)) }, { file: a.sample?.file ?? `${members[0].name}'s submission`, column: 'eeg_id', ids: refIds });
+    } catch (err) {
+      if (!(err instanceof DataError)) throw err;
+      const c = required.get(m);
+      if (c) {
+        const fix = c.commands ? `re-run \`${c.commands.infer}\`` : 're-run its infer';
+        throw new DataError(err.file, `${err.problem} (ensemble member '${m.name}' predicted other test eeg_ids than ${refName}: ${fix} on this data)`, err.where);
+      }
+      log(`  skip ${m.name}: its submission covers other eeg_ids than ${refName} (${err.message})`);
+      skipped++;
       continue;
     }
     const t = new Float32Array(ref.length * 6);
-    ref.forEach((id, i) => t.set(m.test.subarray(pos.get(id)! * 6, pos.get(id)! * 6 + 6), i * 6));
+    for (let i = 0; i < ref.length; i++) {
+      const r = order ? order[i] : i;
+      t.set(m.test.subarray(r * 6, r * 6 + 6), i * 6);
+    }
     aligned.push(t);
     used.push(m);
   }
+  if (skipped > 0) log(`  ${skipped} run(s) left out (see the skip lines above); to require runs, list them in ensemble.runs or with --members`);
 
   // Rows every member predicted out of fold.
   const rows: number[] = [];
@@ -142,7 +274,7 @@ export async function blendHmsRuns(a: HmsBlendArgs): Promise<Record<string, unkn
   saveNpy(path.join(outDir, 'oof.npy'), normalizeRows(blendPredictions(preds, blend.weights)), [rows.length, 6]);
   saveNpy(path.join(outDir, 'oof_eeg_ids.npy'), Float64Array.from(rows, (r) => eegIds[r]));
   const submission = path.join(outDir, 'submission.csv');
-  await writeHmsSubmission(submission, ref, normalizeRows(blendPredictions(aligned, blend.weights)));
+  await writeHmsSubmission(submission, ref, normalizeRows(blendPredictions(aligned, blend.weights)), { sample: a.sample });
   const metrics = {
     blendKL: blend.score,
     bestMemberKL: best,

@@ -27,6 +27,11 @@ export interface CsvWriteOptions {
   rowsPerChunk?: number;
   /** Called after each chunk is written, with rows written so far and the total. */
   onProgress?: (rowsWritten: number, totalRows: number) => void;
+  /**
+   * Called with the finished temp file before it is renamed into place; when it throws, the temp
+   * file is removed and `file` is left as it was (submissions are checked here as Kaggle would).
+   */
+  validate?: (tmpFile: string) => Promise<void> | void;
 }
 
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -120,5 +125,6 @@ export async function writeCsv(file: string, columns: CsvWriteColumn[], options:
     } finally {
       await fh.close();
     }
+    await options.validate?.(tmp);
   });
 }

@@ -3,7 +3,7 @@
 // probabilities (rows sum to 1; writeHmsSubmission checks every row).
 import * as fs from 'fs';
 import * as path from 'path';
-import { DataError, modelDirHandler, openRun, readHmsTest, saveNpy, writeHmsSubmission } from '@repro/io';
+import { DataError, hmsSubmissionOrder, modelDirHandler, openRun, readHmsSampleSubmission, readHmsTest, saveNpy, takeRowsInOrder, writeHmsSubmission } from '@repro/io';
 import { tf } from '@repro/layers';
 import { enabledModalities, type HmsEfficientnetConfig } from './config';
 import { buildModalities, mergeTiles } from './features';
@@ -39,6 +39,9 @@ export async function infer(ctx: TrainContext): Promise<{ submission: string; pr
   if (folds.length < stored.train.foldsToTrain) log(`warning: only ${folds.length} of ${stored.train.foldsToTrain} fold models exist; averaging those`);
 
   const test = await readHmsTest(ctx.config.data.dir);
+  // Kaggle scores by sample_submission.csv's eeg_ids, in its order: checked before any EEG is read.
+  const sample = await readHmsSampleSubmission(ctx.config.data.dir);
+  const order = hmsSubmissionOrder(test, sample);
   const items = Array.from({ length: test.nRows }, (_, i) => ({ eegId: test.eegId[i], spectrogramId: test.spectrogramId[i], specRow: 0 }));
   const use = enabledModalities(stored.inputs);
   const mods = await buildModalities(ctx.config.data.dir, 'test', items, use, stored.inputs, {
@@ -58,12 +61,14 @@ export async function infer(ctx: TrainContext): Promise<{ submission: string; pr
       log(`  ${path.relative(run.dir, dir)}: predicted ${test.nRows} test EEGs`);
     }
   });
-  const probs = normalizeRows(Float32Array.from(sum, (v) => v / folds.length));
+  // Rows in sample_submission.csv's order from here on (test_pred.npy and test_eeg_ids.npy too).
+  const probs = takeRowsInOrder(normalizeRows(Float32Array.from(sum, (v) => v / folds.length)), 6, order);
+  const eegIds = sample.eegId;
   const submission = run.path('submission.csv');
-  await writeHmsSubmission(submission, test.eegId, probs);
+  await writeHmsSubmission(submission, eegIds, probs, { sample });
   saveNpy(run.path('test_pred.npy'), probs, [test.nRows, 6]);
-  saveNpy(run.path('test_eeg_ids.npy'), test.eegId);
+  saveNpy(run.path('test_eeg_ids.npy'), eegIds);
   log(`Submission (${test.nRows} rows, eeg_id + 6 vote probabilities, mean of ${folds.length} fold models) -> ${submission}`);
   run.writeMetrics({ infer: { nTest: test.nRows, foldModels: folds.length, submission: path.basename(submission) } });
-  return { submission, probs, eegIds: test.eegId };
+  return { submission, probs, eegIds };
 }

@@ -5,11 +5,11 @@
 //
 // A member needs oof.npy with its eeg_ids (oof_eeg_ids.npy; eeg_ids.npy is accepted too) and a
 // submission.csv (run `infer` first). The blend is fitted on the eeg_ids every member predicted
-// out of fold.
+// out of fold. A run the user asked for (ensemble.runs, --members) that lacks them is an error.
 import * as fs from 'fs';
 import * as path from 'path';
 import { blendHmsRuns } from '@repro/cv';
-import { DataError, listRuns } from '@repro/io';
+import { readHmsSampleSubmission } from '@repro/io';
 import type { HmsWavenetConfig } from './config';
 import { loadTrain } from './load';
 import { SOLUTION } from './train';
@@ -17,6 +17,8 @@ import { SOLUTION } from './train';
 export interface EnsembleContext {
   config: HmsWavenetConfig;
   runsRoot: string;
+  /** --members: exactly these runs ('<runId>' or 'hms-efficientnet/<runId>'), each required. */
+  members?: string[];
 }
 
 /** `nx run hms-wavenet:ensemble`. */
@@ -28,16 +30,18 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
     process.stdout.write(l + '\n');
   };
   const table = await loadTrain(ctx.config.data.dir);
-  const wanted = ctx.config.ensemble.runs;
-  const candidates = listRuns(ctx.runsRoot, SOLUTION)
-    .filter((r) => wanted.length === 0 || wanted.includes(r.id))
-    .map((r) => ({ name: `${SOLUTION}/${r.id}`, dir: r.dir }));
-  for (const id of wanted) {
-    if (!candidates.some((c) => c.name === `${SOLUTION}/${id}`)) throw new DataError(path.join(ctx.runsRoot, SOLUTION, id), `ensemble.runs names run '${id}', which does not exist`);
-  }
-  if (ctx.config.ensemble.includeEfficientnet) {
-    candidates.push(...listRuns(ctx.runsRoot, 'hms-efficientnet').map((r) => ({ name: `hms-efficientnet/${r.id}`, dir: r.dir })));
-  }
+  // The blend's rows: sample_submission.csv's eeg_ids, in its order.
+  const sample = await readHmsSampleSubmission(ctx.config.data.dir);
+  const runs = {
+    runsRoot: ctx.runsRoot,
+    solution: SOLUTION,
+    other: 'hms-efficientnet',
+    includeOther: ctx.config.ensemble.includeEfficientnet,
+    runs: ctx.config.ensemble.runs,
+    members: ctx.members,
+    dataDir: ctx.config.data.dir,
+    defaultDataDir: 'data/hms',
+  };
   // Runs of the seed's layout may lack oof_eeg_ids.npy: their rows are train.csv's eeg_ids in order.
-  return blendHmsRuns({ candidates, eegIds: table.eegId, targets: table.targets, outDir, log, implicitIds: true });
+  return blendHmsRuns({ runs, eegIds: table.eegId, targets: table.targets, outDir, log, implicitIds: true, sample });
 }

@@ -4,7 +4,7 @@
 // must sum to 1 (the seed prints row 0's sum; writeHmsSubmission checks every row).
 import * as fs from 'fs';
 import * as path from 'path';
-import { DataError, modelDirHandler, openRun, readHmsTest, saveNpy, writeHmsSubmission } from '@repro/io';
+import { DataError, hmsSubmissionOrder, modelDirHandler, openRun, readHmsSampleSubmission, readHmsTest, saveNpy, takeRowsInOrder, writeHmsSubmission } from '@repro/io';
 import { tf, type BackendInfo } from '@repro/layers';
 import type { HmsWavenetConfig } from './config';
 import { loadEegs } from './eegCache';
@@ -51,6 +51,9 @@ export async function infer(ctx: InferContext): Promise<{ submission: string; pr
   if (folds.length < stored.train.foldsToTrain) log(`warning: only ${folds.length} of ${stored.train.foldsToTrain} fold models exist; averaging those`);
 
   const test = await readHmsTest(ctx.config.data.dir);
+  // Kaggle scores by sample_submission.csv's eeg_ids, in its order: checked before any EEG is read.
+  const sample = await readHmsSampleSubmission(ctx.config.data.dir);
+  const order = hmsSubmissionOrder(test, sample);
   const s = stored.signal;
   log(`Test shape: ${test.nRows} rows; reading the middle ${s.windowRows} rows of each test EEG`);
   const raw = await loadEegs(ctx.config.data.dir, 'test', test.eegId, s.windowRows, {
@@ -68,13 +71,15 @@ export async function infer(ctx: InferContext): Promise<{ submission: string; pr
     for (let i = 0; i < p.length; i++) sum[i] += p[i];
     log(`  ${path.relative(run.dir, dir)}: predicted ${test.nRows} test EEGs`);
   }
-  const probs = normalizeRows(Float32Array.from(sum, (v) => v / folds.length));
+  // Rows in sample_submission.csv's order from here on (test_pred.npy and test_eeg_ids.npy too).
+  const probs = takeRowsInOrder(normalizeRows(Float32Array.from(sum, (v) => v / folds.length)), 6, order);
+  const eegIds = sample.eegId;
   const submission = run.path('submission.csv');
-  await writeHmsSubmission(submission, test.eegId, probs);
+  await writeHmsSubmission(submission, eegIds, probs, { sample });
   saveNpy(run.path('test_pred.npy'), probs, [test.nRows, 6]);
-  saveNpy(run.path('test_eeg_ids.npy'), test.eegId);
+  saveNpy(run.path('test_eeg_ids.npy'), eegIds);
   const row0 = probs.slice(0, 6).reduce((a, b) => a + b, 0);
   log(`Submission shape (${test.nRows}, 7) -> ${submission}; row 0 sums to ${row0}`);
   run.writeMetrics({ infer: { nTest: test.nRows, foldModels: folds.length, submission: path.basename(submission) } });
-  return { submission, probs, eegIds: test.eegId };
+  return { submission, probs, eegIds };
 }

@@ -22,6 +22,8 @@ export async function main(argv: string[]): Promise<void> {
   const target = args.positional[0];
   const overrides = args.overrides as Record<string, string | number | boolean>;
   const runsRoot = takeFlag(overrides, 'runs-dir') ?? process.env.REPRO_RUNS_DIR ?? 'runs';
+  // --members a,b: only these members (infer: of the run; ensemble: '<member>' or '<runId>/<member>'), each required.
+  const members = takeFlag(overrides, 'members')?.split(',').map((m) => m.trim()).filter(Boolean);
   if (target === 'fold-worker') {
     // Internal: one (member, fold) job of a run, started by `train` when train.workers > 1.
     const runDir = takeFlag(overrides, 'run-dir');
@@ -39,14 +41,14 @@ export async function main(argv: string[]): Promise<void> {
   const seed = args.seed ?? DEFAULT_SEED;
   if (target === 'ensemble') {
     // Blending and the threshold search are plain arrays: no tensor backend needed.
-    await ensemble({ config, runsRoot });
+    await ensemble({ config, runsRoot, members });
     return;
   }
   const backendInfo = await initBackend({ backend: args.backend, log: null });
   if (target === 'train') {
     await train({ config, configName: args.config, seed, runId: args.runId, fresh: args.fresh, runsRoot, backendInfo, backend: args.backend, cliPath: __filename });
   } else {
-    await infer({ config, configName: args.config, seed, runId: args.runId, runsRoot, backendInfo });
+    await infer({ config, configName: args.config, seed, runId: args.runId, runsRoot, backendInfo, members });
   }
 }
 

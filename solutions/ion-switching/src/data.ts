@@ -2,9 +2,14 @@
 // patterns correlated with open channel counts and normalise": remove the drifts, put every
 // channel-count group on the open_channels scale, remove the 50 Hz mains; outlier windows are
 // marked so that fits and training can leave them out.
+import * as fs from 'fs';
+import * as path from 'path';
 import {
+  ION_FILES,
   ION_GROUPS,
   ION_N_CLASSES,
+  ionSubmissionOrder,
+  readIonSwitchingSampleSubmission,
   readIonSwitchingTest,
   readIonSwitchingTrain,
   type IonSegment,
@@ -166,6 +171,9 @@ export async function loadAndClean(config: IonSwitchingConfig, log: (l: string) 
   log(memoryLine('train.csv', train));
   const test = await readIonSwitchingTest(config.data.dir);
   log(memoryLine('test.csv', test));
+  // Kaggle scores by sample_submission.csv's times: a test.csv that disagrees fails here, before
+  // training, not at the submission (infer and ensemble require the file; train checks it if there).
+  if (fs.existsSync(path.join(config.data.dir, ION_FILES.sampleSubmission))) ionSubmissionOrder(test, await readIonSwitchingSampleSubmission(config.data.dir));
   log(`Layout: ${train.segments.length} train batches of ${train.segments[0].end} rows; test chunks ${test.segments.map((s) => s.end - s.start).join(', ')}`);
   const c = config.clean;
   const report: CleaningReport = { drifts: [], groups: [], mains: [], outlierRows: 0 };

@@ -6,7 +6,22 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { blendPredictions, optimizeBlendWeights } from '@repro/cv';
-import { DataError, ION_N_CLASSES, listRuns, loadNpy, readIonSwitchingTest, readIonSwitchingTrain, saveNpy, writeIonSwitchingSubmission, writeJson } from '@repro/io';
+import {
+  DataError,
+  ION_N_CLASSES,
+  ionSubmissionOrder,
+  listRuns,
+  loadNpy,
+  readIonSwitchingSampleSubmission,
+  readIonSwitchingTest,
+  readIonSwitchingTrain,
+  readJson,
+  saveNpy,
+  takeRowsInOrder,
+  writeIonSwitchingSubmission,
+  writeJson,
+  type RunInfo,
+} from '@repro/io';
 import { macroF1 } from '@repro/metrics';
 import type { IonSwitchingConfig } from './config';
 import { argmaxRows } from './features';
@@ -17,6 +32,11 @@ const K = ION_N_CLASSES;
 export interface EnsembleContext {
   config: IonSwitchingConfig;
   runsRoot: string;
+  /**
+   * --members: blend only these ('<member>' in every run, or '<runId>/<member>'; 'forest' is a
+   * run's forest). By default every member each run's config lists, and its forest.
+   */
+  members?: string[];
 }
 
 interface Member {
@@ -209,44 +229,100 @@ export function tuneWeightsWithRule(
   return { weights: w.map((v) => v / sum), rule, thresholds: th, scales: sc, f1: best };
 }
 
+/** Why a member cannot be blended: the file at fault and which step makes it. */
+interface Missing {
+  file: string;
+  reason: string;
+  step: 'train' | 'infer';
+}
+
 /** A member's OOF and test probabilities from two .npy files, or why it cannot be blended. */
-function readMember(name: string, oofFile: string, testFile: string, missing: { oof: string; test: string }, nTrain: number, nTest: number): Member | string {
-  if (!fs.existsSync(oofFile)) return missing.oof;
-  if (!fs.existsSync(testFile)) return missing.test;
+function readMember(name: string, oofFile: string, testFile: string, testStep: 'train' | 'infer', nTrain: number, nTest: number): Member | Missing {
+  if (!fs.existsSync(oofFile)) return { file: oofFile, reason: `has no out-of-fold predictions (${path.basename(oofFile)}): its training is unfinished`, step: 'train' };
+  if (!fs.existsSync(testFile)) {
+    return { file: testFile, reason: `has no test predictions (${path.basename(testFile)})${testStep === 'infer' ? ': infer has not run for it' : ': its training is unfinished'}`, step: testStep };
+  }
   const oof = loadNpy(oofFile).data as Float32Array;
   const test = loadNpy(testFile).data as Float32Array;
-  if (oof.length !== nTrain * K || test.length !== nTest * K) return `predictions for ${oof.length / K} / ${test.length / K} rows, the data has ${nTrain} / ${nTest}`;
-  if (oof.some((v) => Number.isNaN(v))) return 'its OOF does not cover every train row';
+  if (oof.length !== nTrain * K) return { file: oofFile, reason: `has out-of-fold predictions for ${oof.length / K} rows, the data has ${nTrain} (trained on other data)`, step: 'train' };
+  if (test.length !== nTest * K) return { file: testFile, reason: `has test predictions for ${test.length / K} rows, the data has ${nTest} (made on other data)`, step: testStep };
+  if (oof.some((v) => Number.isNaN(v))) return { file: oofFile, reason: 'has out-of-fold predictions that do not cover every train row (training unfinished)', step: 'train' };
   return { name, oof, test };
 }
 
 const sameBytes = (a: Float32Array, b: Float32Array) =>
   Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
 
+/** The `nx run ion-switching:<target>` command of a run: default ids are `<config>-seed<seed>`, others need --run-id. */
+function runCommand(ctx: EnsembleContext, runId: string, target: 'train' | 'infer'): string {
+  const m = /^(.+)-seed(\d+)$/.exec(runId);
+  const run = m ? `--config ${m[1]} --seed ${m[2]}` : `--run-id ${runId} --config <the config it was trained with>`;
+  const extra = `${ctx.config.data.dir !== 'data/ion-switching' ? ` --data-dir ${ctx.config.data.dir}` : ''}${ctx.runsRoot !== 'runs' ? ` --runs-dir ${ctx.runsRoot}` : ''}`;
+  return `nx run ion-switching:${target} ${run}${extra}`;
+}
+
+/** A member a run's config promises: a network member, or the run's forest. */
+interface Expected {
+  name: string;
+  run: RunInfo;
+  member: string;
+  oofFile: string;
+  testFile: string;
+  testStep: 'train' | 'infer';
+}
+
+/**
+ * The members to blend: every member each run's config lists (and its forest, with
+ * ensemble.forest and the run's features.rfc), or the --members subset. One whose predictions are
+ * missing is an error naming the command that makes them: a blend of fewer members would write a
+ * submission that looks like the full one.
+ */
 function loadMembers(ctx: EnsembleContext, nTrain: number, nTest: number, log: (l: string) => void): Member[] {
   const wanted = ctx.config.ensemble.runs;
   const runs = listRuns(ctx.runsRoot, SOLUTION).filter((r) => wanted.length === 0 || wanted.includes(r.id));
   for (const id of wanted) {
     if (!runs.some((r) => r.id === id)) throw new DataError(path.join(ctx.runsRoot, SOLUTION, id), `ensemble.runs names run '${id}', which does not exist`);
   }
-  const members: Member[] = [];
-  const add = (m: Member | string, name: string) => (typeof m === 'string' ? log(`  skip ${name}: ${m}`) : members.push(m));
+  const expected: Expected[] = [];
   for (const r of runs) {
-    const base = path.join(r.dir, 'members');
-    const names = fs.existsSync(base) ? fs.readdirSync(base).sort() : [];
-    for (const m of names) {
-      const name = `${r.id}/${m}`;
-      const missing = { oof: 'no oof.npy (training not finished)', test: 'no test_pred.npy (run infer for it first)' };
-      add(readMember(name, path.join(base, m, 'oof.npy'), path.join(base, m, 'test_pred.npy'), missing, nTrain, nTest), name);
+    const rc = readJson<Partial<IonSwitchingConfig>>(path.join(r.dir, 'config.json'));
+    for (const m of rc.train?.members ?? []) {
+      const dir = path.join(r.dir, 'members', m);
+      expected.push({ name: `${r.id}/${m}`, run: r, member: m, oofFile: path.join(dir, 'oof.npy'), testFile: path.join(dir, 'test_pred.npy'), testStep: 'infer' });
     }
-    if (ctx.config.ensemble.forest && names.length > 0) {
-      const name = `${r.id}/forest`;
-      const missing = { oof: 'no rfc/oof.npy (features.rfc disabled or not finished)', test: 'no rfc/test.npy (features.rfc disabled or not finished)' };
-      const f = readMember(name, path.join(r.dir, 'rfc', 'oof.npy'), path.join(r.dir, 'rfc', 'test.npy'), missing, nTrain, nTest);
-      // Runs with the same seed, data and forest settings share one forest: blend it once.
-      const same = typeof f === 'string' ? undefined : members.find((m) => m.name.endsWith('/forest') && sameBytes(m.oof, f.oof));
-      add(same ? `the same forest as ${same.name}` : f, name);
+    // The forest's test probabilities are made with its OOF, by train.
+    if (ctx.config.ensemble.forest && rc.features?.rfc?.enabled) {
+      expected.push({ name: `${r.id}/forest`, run: r, member: 'forest', oofFile: path.join(r.dir, 'rfc', 'oof.npy'), testFile: path.join(r.dir, 'rfc', 'test.npy'), testStep: 'train' });
     }
+  }
+  let selected = expected;
+  if (ctx.members) {
+    const tokens = ctx.members;
+    const matches = (e: Expected, t: string) => t === e.name || t === e.member;
+    const unknown = tokens.filter((t) => !expected.some((e) => matches(e, t)));
+    if (unknown.length || tokens.length === 0) {
+      throw new DataError(
+        path.join(ctx.runsRoot, SOLUTION),
+        `--members names ${unknown.map((t) => `'${t}'`).join(', ') || 'no member'}, which matches no member (members: ${expected.map((e) => e.name).join(', ') || 'none: no trained run here'}; a bare name such as 'wavenet' or 'forest' means that member of every run)`,
+      );
+    }
+    selected = expected.filter((e) => tokens.some((t) => matches(e, t)));
+  }
+  const members: Member[] = [];
+  for (const e of selected) {
+    const m = readMember(e.name, e.oofFile, e.testFile, e.testStep, nTrain, nTest);
+    if ('reason' in m) {
+      const others = selected.filter((x) => x !== e).map((x) => x.name);
+      throw new DataError(
+        m.file,
+        `ensemble member '${e.name}' ${m.reason}; make its predictions with \`${runCommand(ctx, e.run.id, m.step)}\`` +
+          (others.length ? `, or leave it out with --members ${others.join(',')}` : ''),
+      );
+    }
+    // Runs with the same seed, data and forest settings share one forest: blend it once.
+    const same = e.member === 'forest' ? members.find((x) => x.name.endsWith('/forest') && sameBytes(x.oof, m.oof)) : undefined;
+    if (same) log(`  skip ${e.name}: the same forest as ${same.name}`);
+    else members.push(m);
   }
   return members;
 }
@@ -262,6 +338,9 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
   const t0 = performance.now();
   const train = await readIonSwitchingTrain(ctx.config.data.dir);
   const test = await readIonSwitchingTest(ctx.config.data.dir);
+  // Kaggle scores by sample_submission.csv's times, in its order: checked before blending.
+  const sample = await readIonSwitchingSampleSubmission(ctx.config.data.dir);
+  const order = ionSubmissionOrder(test, sample);
   const y = train.openChannels;
   const members = loadMembers(ctx, train.nRows, test.nRows, log);
   if (members.length === 0) {
@@ -366,7 +445,7 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
     );
   }
   const submission = path.join(outDir, 'submission.csv');
-  await writeIonSwitchingSubmission(submission, test.time, labels);
+  await writeIonSwitchingSubmission(submission, takeRowsInOrder(test.time, 1, order), takeRowsInOrder(labels, 1, order), { sample });
   saveNpy(path.join(outDir, 'oof.npy'), oofBlend, [train.nRows, K]);
   saveNpy(path.join(outDir, 'test_pred.npy'), testBlend, [test.nRows, K]);
   writeConfusionSvg(path.join(outDir, 'confusion_matrix.svg'), y, oofLabels, 'ion-switching ensemble: OOF confusion (row-normalised)');

@@ -4,7 +4,17 @@
 // searches thresholds.
 import * as fs from 'fs';
 import * as path from 'path';
-import { DataError, ION_N_CLASSES, modelDirHandler, openRun, saveNpy, writeIonSwitchingSubmission } from '@repro/io';
+import {
+  DataError,
+  ION_N_CLASSES,
+  ionSubmissionOrder,
+  modelDirHandler,
+  openRun,
+  readIonSwitchingSampleSubmission,
+  saveNpy,
+  takeRowsInOrder,
+  writeIonSwitchingSubmission,
+} from '@repro/io';
 import { tf, type BackendInfo } from '@repro/layers';
 import type { IonSwitchingConfig } from './config';
 import { argmaxRows } from './features';
@@ -18,9 +28,18 @@ export interface InferContext {
   runId?: string;
   runsRoot: string;
   backendInfo: BackendInfo;
+  /** --members: predict only these of the run's members (by default every one in its config). */
+  members?: string[];
 }
 
 const K = ION_N_CLASSES;
+
+/** The `nx run ion-switching:<target>` command line of this run, for messages. */
+function command(ctx: InferContext, target: string): string {
+  const run = ctx.runId ? `--run-id ${ctx.runId} --config ${ctx.configName}` : `--config ${ctx.configName} --seed ${ctx.seed}`;
+  const extra = `${ctx.config.data.dir !== 'data/ion-switching' ? ` --data-dir ${ctx.config.data.dir}` : ''}${ctx.runsRoot !== 'runs' ? ` --runs-dir ${ctx.runsRoot}` : ''}`;
+  return `nx run ion-switching:${target} ${run}${extra}`;
+}
 
 /** `nx run ion-switching:infer`: run `<config>-seed<seed>` (or --run-id) on test.csv. */
 export async function infer(ctx: InferContext): Promise<{ submission: string; labels: Int32Array }> {
@@ -34,22 +53,42 @@ export async function infer(ctx: InferContext): Promise<{ submission: string; la
   const log = (l: string) => run.log(l);
   log(`ion-switching infer: run ${run.dir}, data ${config.data.dir}`);
   log(ctx.backendInfo.summary);
-  const prep = await prepare(config, run.dir, run.seed, log);
-  const test = prep.data.test;
-  const seq = prep.testSeq;
-  const ids = Int32Array.from({ length: seq.starts.length }, (_, i) => i);
-  const mean = new Float32Array(test.nRows * K);
-  const used: string[] = [];
-  for (const member of config.train.members) {
+  // Every member of the run's config, or the --members subset: one without all its fold models is
+  // an error, never left out (a submission from fewer members would look like the full one).
+  const wanted = ctx.members ?? config.train.members;
+  if (wanted.length === 0) throw new DataError(run.dir, '--members names no member (expected a comma-separated list such as cgtw,wavenet)');
+  const unknown = wanted.filter((m) => !config.train.members.includes(m));
+  if (unknown.length) {
+    throw new DataError(path.join(run.dir, 'config.json'), `--members names ${unknown.map((m) => `'${m}'`).join(', ')}, not a member of this run (its members: ${config.train.members.join(', ')})`);
+  }
+  const modelDirs = new Map<string, string[]>();
+  for (const member of wanted) {
     const dirs: string[] = [];
     for (let k = 0; k < config.train.folds; k++) {
       const d = path.join(run.dir, 'members', member, `fold_${k}`, 'model');
       if (fs.existsSync(path.join(d, 'model.json'))) dirs.push(d);
     }
-    if (dirs.length === 0) {
-      log(`  ${member}: no fold models yet (training unfinished); skipped`);
-      continue;
+    if (dirs.length < config.train.folds) {
+      const others = wanted.filter((m) => m !== member);
+      throw new DataError(
+        path.join(run.dir, 'members', member),
+        `member '${member}' has ${dirs.length} of its ${config.train.folds} fold models (fold_k/model/model.json): its training is unfinished; ` +
+          `finish it with \`${command(ctx, 'train')}\`${others.length ? `, or leave it out with --members ${others.join(',')}` : ''}`,
+      );
     }
+    modelDirs.set(member, dirs);
+  }
+  const prep = await prepare(config, run.dir, run.seed, log);
+  const test = prep.data.test;
+  // Kaggle scores by sample_submission.csv's times, in its order: checked before predicting.
+  const sample = await readIonSwitchingSampleSubmission(config.data.dir);
+  const order = ionSubmissionOrder(test, sample);
+  const seq = prep.testSeq;
+  const ids = Int32Array.from({ length: seq.starts.length }, (_, i) => i);
+  const mean = new Float32Array(test.nRows * K);
+  const used: string[] = [];
+  for (const member of wanted) {
+    const dirs = modelDirs.get(member)!;
     const t0 = performance.now();
     const probs = new Float32Array(test.nRows * K);
     for (const d of dirs) {
@@ -66,10 +105,9 @@ export async function infer(ctx: InferContext): Promise<{ submission: string; la
     used.push(member);
     log(`  ${member}: ${dirs.length} fold model(s) on ${seq.starts.length} test sequences in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
-  if (used.length === 0) throw new DataError(run.dir, 'no fold models (members/<name>/fold_k/model/model.json); train first');
   const labels = argmaxRows(mean, K); // argmax of the sum = of the mean over members
   const submission = run.path('submission.csv');
-  await writeIonSwitchingSubmission(submission, test.time, labels);
+  await writeIonSwitchingSubmission(submission, takeRowsInOrder(test.time, 1, order), takeRowsInOrder(labels, 1, order), { sample });
   const counts = new Array(K).fill(0);
   labels.forEach((l) => counts[l]++);
   log(`Submission (${test.nRows} rows, members ${used.join(', ')} averaged) -> ${submission}; predicted class counts ${JSON.stringify(counts)}`);

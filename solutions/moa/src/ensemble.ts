@@ -34,7 +34,9 @@ export function readMemberRun(place: RunPlace, kind: MemberKind, data: MoaTrainD
   const dir = path.join(place.root, SOLUTION, runId);
   const need = ['metrics.json', 'oof.npy', 'test.npy'].map((f) => path.join(dir, f));
   const missing = need.find((f) => !fs.existsSync(f));
-  if (missing) throw new DataError(missing, `member '${kind}' has no finished run here (run \`nx run moa:train --config ${place.configName}\` first)`);
+  if (missing) {
+    throw new DataError(missing, `member '${kind}' has no finished run here (run \`nx run moa:train --config ${place.configName}\` first, or leave it out with --member <the others>)`);
+  }
   const metrics = readJson<Record<string, unknown>>(need[0]);
   if (metrics.dataFingerprint !== fingerprint(data.train.sigIds) || metrics.testFingerprint !== fingerprint(data.test.sigIds)) {
     throw new DataError(need[0], `member '${kind}' was trained on other data (train/test sig_ids differ from ${data.dir}); retrain it`);
@@ -78,7 +80,7 @@ export async function runEnsemble(config: MoaConfig, data: MoaTrainData, place: 
   saveNpy(run.path('oof.npy'), oof, [data.train.nRows, nT]);
   saveNpy(run.path('test.npy'), test, [data.test.nRows, nT]);
   run.saveJson('weights.json', weights);
-  await writeMoaSubmission(run.path('submission.csv'), data.test.sigIds, data.scored.names, sub, { columns: data.submissionColumns });
+  await writeMoaSubmission(run.path('submission.csv'), data.test.sigIds, data.scored.names, sub, { sample: data.sample });
   const base = baselines(data);
   const testScore = (p: Float32Array) => (data.testTruth ? columnwiseLogLoss(data.testTruth, clipProbabilities(p, config.ensemble.clip, data.test), nT) : undefined);
   const bestMember = Math.min(...Object.values(memberScores));

@@ -10,13 +10,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { blendPredictions } from '@repro/cv';
-import { DataError, MoaFeatures, modelDirHandler, openRun, readJson, saveNpy, writeMoaSubmission } from '@repro/io';
+import { DataError, MOA_FILES, MoaFeatures, MoaSampleSubmission, modelDirHandler, openRun, readJson, saveNpy, takeRowsInOrder, writeMoaSubmission } from '@repro/io';
 import { tf } from '@repro/layers';
 import { columnwiseLogLoss } from '@repro/metrics';
 import type { MemberKind, MoaConfig } from './config';
 import { ensembleRunId } from './ensemble';
 import { FeatureState, applyFeatureState, memberInputs } from './features';
-import { readSubmissionColumns, readTestFeatures, readTruth, zeroControls } from './load';
+import { alignTestToSample, readSampleSubmission, readTestFeatures, readTruth, zeroControls } from './load';
 import { OUTPUTS_LOGITS } from './models';
 import './models/transfer'; // registers MoaWeightNormDense for loading
 import { clipProbabilities } from './report';
@@ -24,19 +24,36 @@ import { RunPlace, SOLUTION, memberRunId, predictInputs } from './train';
 
 export interface InferOptions {
   testFile: string;
-  /** Folder holding sample_submission.csv (column order) and, for synthetic data, truth.json. */
+  /**
+   * Folder holding sample_submission.csv (sig_ids, order and columns of the submission; one next
+   * to testFile is used first) and, for synthetic data, truth.json.
+   */
   dataDir: string;
   out?: string;
 }
 
-async function predictMember(place: RunPlace, kind: MemberKind, config: MoaConfig, testFile: string, log: (l: string) => void): Promise<{ test: Float32Array; features: MoaFeatures; dir: string }> {
+/** The sample submission of a test file: the one next to it, else the data folder's. */
+export function sampleFileFor(opts: Pick<InferOptions, 'testFile' | 'dataDir'>): string {
+  const beside = path.join(path.dirname(opts.testFile), MOA_FILES.sampleSubmission);
+  return fs.existsSync(beside) ? beside : path.join(opts.dataDir, MOA_FILES.sampleSubmission);
+}
+
+async function predictMember(
+  place: RunPlace,
+  kind: MemberKind,
+  config: MoaConfig,
+  testFile: string,
+  sample: MoaSampleSubmission,
+  log: (l: string) => void,
+): Promise<{ test: Float32Array; features: MoaFeatures; order: Int32Array | null; dir: string }> {
   const dir = path.join(place.root, SOLUTION, memberRunId(place, kind));
   const run = openRun(dir);
   const stored = run.config as Record<string, unknown>;
   const statePath = path.join(dir, 'features', 'state.json');
   if (!fs.existsSync(statePath)) throw new DataError(dir, `member '${kind}' has no features/state.json (was it trained?)`);
   const state = readJson<FeatureState>(statePath);
-  const features = await readTestFeatures(testFile, state.columns);
+  // Rows in sample_submission.csv's order (its sig_ids, each once), as the submission is written.
+  const { features, order } = alignTestToSample(await readTestFeatures(testFile, state.columns), sample);
   const runConfig = { ...config, features: stored.features, [kind]: stored[kind] } as MoaConfig;
   const fs_ = applyFeatureState(state, features);
   const inputs = memberInputs(kind, fs_, runConfig);
@@ -62,7 +79,7 @@ async function predictMember(place: RunPlace, kind: MemberKind, config: MoaConfi
   const test = new Float32Array(perSeed[0].length);
   for (const p of perSeed) for (let i = 0; i < p.length; i++) test[i] += p[i] / perSeed.length;
   log(`[infer] ${kind}: ${perSeed.length} seed(s) x folds from ${dir}`);
-  return { test: zeroControls(test, features, test.length / features.nRows), features, dir };
+  return { test: zeroControls(test, features, test.length / features.nRows), features, order, dir };
 }
 
 export async function runInfer(config: MoaConfig, place: RunPlace, opts: InferOptions, log: (l: string) => void = console.log): Promise<string> {
@@ -70,43 +87,56 @@ export async function runInfer(config: MoaConfig, place: RunPlace, opts: InferOp
   if (!fs.existsSync(namesFile)) throw new DataError(namesFile, `member '${config.members[0]}' has no finished run (run \`nx run moa:train --config ${place.configName}\` first)`);
   const targetNames = readJson<string[]>(namesFile);
   const nT = targetNames.length;
-  const columns = await readSubmissionColumns(opts.dataDir, targetNames);
+  const sample = await readSampleSubmission(sampleFileFor(opts), targetNames);
+  const ensDir = path.join(place.root, SOLUTION, ensembleRunId(place));
+  const weightsFile = path.join(ensDir, 'weights.json');
+  const w = fs.existsSync(weightsFile) ? readJson<Record<string, number>>(weightsFile) : undefined;
+  const sameMembers = w !== undefined && Object.keys(w).sort().join() === [...config.members].sort().join();
+  // --out asks for the final submission: with several members that is their blend, never the
+  // first member standing in for it (checked before any model is loaded).
+  if (opts.out && config.members.length > 1 && !sameMembers) {
+    const why = w ? `the ensemble run blends ${Object.keys(w).join(', ')}, not ${config.members.join(', ')}` : `no ensemble run blends ${config.members.join(', ')} (no ${path.basename(weightsFile)})`;
+    throw new DataError(
+      weightsFile,
+      `${why}, so --out would get member '${config.members[0]}' alone; run \`nx run moa:ensemble --config ${place.configName}\` first (with the same --member list), or pass --member ${config.members[0]} for that member's submission`,
+    );
+  }
   const preds: Float32Array[] = [];
   let features: MoaFeatures | undefined;
+  let order: Int32Array | null = null;
   for (const kind of config.members) {
-    const r = await predictMember(place, kind, config, opts.testFile, log);
+    const r = await predictMember(place, kind, config, opts.testFile, sample, log);
     features = r.features;
+    order = r.order;
     const sub = clipProbabilities(r.test, config.ensemble.clip, r.features);
     fs.mkdirSync(path.join(r.dir, 'infer'), { recursive: true });
     saveNpy(path.join(r.dir, 'infer', 'test.npy'), r.test, [r.features.nRows, nT]);
-    await writeMoaSubmission(path.join(r.dir, 'infer', 'submission.csv'), r.features.sigIds, targetNames, sub, { columns });
+    await writeMoaSubmission(path.join(r.dir, 'infer', 'submission.csv'), r.features.sigIds, targetNames, sub, { sample });
     preds.push(r.test);
   }
   const f = features!;
   let final = preds[0];
   let finalFile = path.join(place.root, SOLUTION, memberRunId(place, config.members[0]), 'infer', 'submission.csv');
-  const ensDir = path.join(place.root, SOLUTION, ensembleRunId(place));
-  const weightsFile = path.join(ensDir, 'weights.json');
-  const w = fs.existsSync(weightsFile) ? readJson<Record<string, number>>(weightsFile) : undefined;
-  const sameMembers = w !== undefined && Object.keys(w).sort().join() === [...config.members].sort().join();
   if (w && !sameMembers) {
     log(`[infer] the ensemble blends ${Object.keys(w).join(', ')}, not ${config.members.join(', ')}; the final submission is member '${config.members[0]}' alone`);
   } else if (w) {
     final = blendPredictions(preds, config.members.map((k) => w[k]));
     finalFile = path.join(ensDir, 'infer', 'submission.csv');
     fs.mkdirSync(path.dirname(finalFile), { recursive: true });
-    await writeMoaSubmission(finalFile, f.sigIds, targetNames, clipProbabilities(final, config.ensemble.clip, f), { columns });
+    await writeMoaSubmission(finalFile, f.sigIds, targetNames, clipProbabilities(final, config.ensemble.clip, f), { sample });
     log(`[infer] blend of ${config.members.join(', ')} with the ensemble's weights`);
   } else if (config.members.length > 1) {
     log(`[infer] no ensemble run (${weightsFile}); the final submission is member '${config.members[0]}' alone`);
   }
   if (opts.out) {
-    await writeMoaSubmission(opts.out, f.sigIds, targetNames, clipProbabilities(final, config.ensemble.clip, f), { columns });
+    await writeMoaSubmission(opts.out, f.sigIds, targetNames, clipProbabilities(final, config.ensemble.clip, f), { sample });
     finalFile = opts.out;
   }
   const truth = readTruth(opts.dataDir, f.nRows, nT);
   if (truth.testTruth && path.resolve(opts.testFile) === path.resolve(opts.dataDir, 'test_features.csv')) {
-    log(`[infer] test log loss (truth): ${columnwiseLogLoss(truth.testTruth, clipProbabilities(final, config.ensemble.clip, f), nT).toFixed(6)}`);
+    // The truth's rows are the file's; the predictions' are the sample's.
+    const y = takeRowsInOrder(truth.testTruth, nT, order);
+    log(`[infer] test log loss (truth): ${columnwiseLogLoss(y, clipProbabilities(final, config.ensemble.clip, f), nT).toFixed(6)}`);
   }
   log(`[infer] wrote ${finalFile}`);
   return finalFile;

@@ -11,18 +11,24 @@ import {
   DataError,
   MOA_FILES,
   MoaFeatures,
+  MoaSampleSubmission,
   MoaTargets,
   loadNpy,
+  moaSubmissionOrder,
   readCsvHeader,
   readJson,
   readMoaDrugs,
   readMoaFeatures,
+  readMoaSampleSubmission,
   readMoaTargets,
+  selectMoaFeatureRows,
+  takeRowsInOrder,
 } from '@repro/io';
 
 export interface MoaTrainData {
   dir: string;
   train: MoaFeatures;
+  /** test_features.csv's rows in sample_submission.csv's order (the order every submission is written in). */
   test: MoaFeatures;
   scored: MoaTargets;
   /** Absent when train_targets_nonscored.csv is not in the folder (then no pre-training). */
@@ -30,6 +36,8 @@ export interface MoaTrainData {
   drugIds: string[];
   /** sample_submission.csv's target columns, in order. */
   submissionColumns: string[];
+  /** sample_submission.csv: the header, sig_ids and order of every submission. */
+  sample: MoaSampleSubmission;
   /** truth.json's figures, when the folder holds synthetic data. */
   truth?: { floorLogLoss?: number; trainMeanLogLoss?: number; testFloorLogLoss?: number; [k: string]: number | undefined };
   /** Synthetic data only: the test set's true targets (nTest x 206), to score submissions. */
@@ -66,30 +74,43 @@ export function checkSameColumns(file: string, header: readonly string[], trainH
 export async function loadTrainData(dir: string): Promise<MoaTrainData> {
   if (!fs.existsSync(dir)) throw new DataError(dir, 'data folder not found (generate it with `nx run moa:data` or put the Kaggle files there)');
   const train = await readMoaFeatures(dataFile(dir, 'trainFeatures'));
-  const test = await readTestFeatures(dataFile(dir, 'testFeatures'), train.header);
+  const testRead = await readTestFeatures(dataFile(dir, 'testFeatures'), train.header);
   const scored = await readMoaTargets(dataFile(dir, 'trainTargetsScored'), train.sigIds);
   const nonscoredFile = dataFile(dir, 'trainTargetsNonscored');
   const nonscored = fs.existsSync(nonscoredFile) ? await readMoaTargets(nonscoredFile, train.sigIds) : undefined;
   const drugs = await readMoaDrugs(dataFile(dir, 'trainDrug'), train.sigIds);
-  const submissionColumns = await readSubmissionColumns(dir, scored.names);
-  const out: MoaTrainData = { dir, train, test, scored, nonscored, drugIds: drugs.drugIds, submissionColumns };
-  Object.assign(out, readTruth(dir, test.nRows, scored.names.length));
+  const sample = await readSampleSubmission(dataFile(dir, 'sampleSubmission'), scored.names);
+  // Test rows in the sample's order from here on: every submission written from them follows it.
+  const { features: test, order } = alignTestToSample(testRead, sample);
+  const out: MoaTrainData = { dir, train, test, scored, nonscored, drugIds: drugs.drugIds, submissionColumns: sample.columns, sample };
+  const truth = readTruth(dir, test.nRows, scored.names.length);
+  if (truth.testTruth) truth.testTruth = takeRowsInOrder(truth.testTruth, scored.names.length, order);
+  Object.assign(out, truth);
   return out;
 }
 
-/** sample_submission.csv's header (without sig_id); every column must be a scored target. */
-export async function readSubmissionColumns(dir: string, targetNames: readonly string[]): Promise<string[]> {
-  const file = dataFile(dir, 'sampleSubmission');
-  if (!fs.existsSync(file)) return [...targetNames];
-  const header = await readCsvHeader(file);
-  if (header[0] !== 'sig_id') throw new DataError(file, `expected 'sig_id' as the first column, got '${header[0]}'`, { row: 1 });
-  const cols = header.slice(1);
+/**
+ * sample_submission.csv (sig_id, then the scored targets in any order; each sig_id once): the
+ * header, sig_ids and order every submission must have.
+ */
+export async function readSampleSubmission(file: string, targetNames: readonly string[]): Promise<MoaSampleSubmission> {
+  const sample = await readMoaSampleSubmission(file);
+  const cols = sample.columns;
   const known = new Set(targetNames);
   const unknown = cols.filter((c) => !known.has(c));
   if (unknown.length || cols.length !== targetNames.length) {
     throw new DataError(file, `expected the ${targetNames.length} scored targets as columns, got ${cols.length}${unknown.length ? ` (not scored targets: ${unknown.slice(0, 5).join(', ')})` : ''}`, { row: 1 });
   }
-  return cols;
+  return sample;
+}
+
+/**
+ * A test features table checked against sample_submission.csv (the same sig_ids, each once) and
+ * put in its order; `order` (null: already in it) maps sample rows to the file's rows.
+ */
+export function alignTestToSample(features: MoaFeatures, sample: MoaSampleSubmission): { features: MoaFeatures; order: Int32Array | null } {
+  const order = moaSubmissionOrder(features, sample);
+  return { features: selectMoaFeatureRows(features, order), order };
 }
 
 /** truth.json (synthetic data only): the generator's figures and the test set's true targets. */

@@ -12,6 +12,10 @@ import { readCsvColumns, readCsvHeader } from '../csvRead';
 import { writeCsv } from '../csvWrite';
 import { DataError } from '../errors';
 import { readParquet, readParquetSchema } from '../parquet';
+import { alignToSample, checkUniqueIds, probabilityProblem, validateSubmissionCsv, fieldNumber, type RowProblem } from './submissionChecks';
+
+// The generic submission checks, exported with the HMS files (libs/io/src/index.ts re-exports this module).
+export * from './submissionChecks';
 
 export const HMS_CLASSES = ['Seizure', 'LPD', 'GPD', 'LRDA', 'GRDA', 'Other'] as const;
 export type HmsClass = (typeof HMS_CLASSES)[number];
@@ -88,6 +92,8 @@ export interface HmsTrain {
 }
 
 export interface HmsTest {
+  /** The file read. */
+  file: string;
   nRows: number;
   spectrogramId: Float64Array;
   eegId: Float64Array;
@@ -183,13 +189,57 @@ export async function readHmsTrain(dir: string): Promise<HmsTrain> {
   };
 }
 
-/** Read `<dir>/test.csv` (spectrogram_id, eeg_id, patient_id). */
+/** eeg_ids as the text they are compared by (integers, so String() is exact up to 2^53). */
+const idTexts = (a: ArrayLike<number>): string[] => Array.from(a, (v) => String(v));
+
+/**
+ * Read `<dir>/test.csv` (spectrogram_id, eeg_id, patient_id): one row per eeg_id (the submission
+ * has one row per eeg_id, so a repeated eeg_id is an error naming its rows).
+ */
 export async function readHmsTest(dir: string): Promise<HmsTest> {
   const file = path.join(dir, 'test.csv');
   const t = await readCsvColumns(file, { columns: { spectrogram_id: 'float64', eeg_id: 'float64', patient_id: 'int32' } });
   checkIntegers(file, 'eeg_id', t.columns.eeg_id, 'an integer id');
   checkIntegers(file, 'spectrogram_id', t.columns.spectrogram_id, 'an integer id');
-  return { nRows: t.nRows, spectrogramId: t.columns.spectrogram_id, eegId: t.columns.eeg_id, patientId: t.columns.patient_id };
+  checkUniqueIds({ file, column: 'eeg_id', ids: idTexts(t.columns.eeg_id) });
+  return { file, nRows: t.nRows, spectrogramId: t.columns.spectrogram_id, eegId: t.columns.eeg_id, patientId: t.columns.patient_id };
+}
+
+/** sample_submission.csv: the header, eeg_ids and their order every HMS submission must have. */
+export interface HmsSampleSubmission {
+  file: string;
+  /** The header as found (always HMS_SUBMISSION_COLUMNS: anything else is refused). */
+  header: string[];
+  eegId: Float64Array;
+  /** The eeg_ids as compared (integer text). */
+  ids: string[];
+}
+
+/** Read `<dir>/sample_submission.csv`, checking its header and that each eeg_id appears once. */
+export async function readHmsSampleSubmission(dir: string): Promise<HmsSampleSubmission> {
+  const file = path.join(dir, 'sample_submission.csv');
+  if (!fs.existsSync(file)) {
+    throw new DataError(file, `file not found: expected Kaggle's sample_submission.csv (${HMS_SUBMISSION_COLUMNS.join(',')}; the submission must have its eeg_ids, in its order)`);
+  }
+  const header = await readCsvHeader(file);
+  const k = HMS_SUBMISSION_COLUMNS.findIndex((c, j) => header[j] !== c);
+  if (k >= 0 || header.length !== HMS_SUBMISSION_COLUMNS.length) {
+    throw new DataError(file, `expected the header ${HMS_SUBMISSION_COLUMNS.join(',')}, got ${header.join(',')}`, { row: 1, ...(k >= 0 && k < header.length ? { column: header[k] } : {}) });
+  }
+  const t = await readCsvColumns(file, { columns: { eeg_id: 'float64' } });
+  checkIntegers(file, 'eeg_id', t.columns.eeg_id, 'an integer eeg_id');
+  const ids = idTexts(t.columns.eeg_id);
+  checkUniqueIds({ file, column: 'eeg_id', ids });
+  return { file, header, eegId: t.columns.eeg_id, ids };
+}
+
+/**
+ * test.csv's eeg_ids against sample_submission.csv's: the same eeg_ids, each once. Returns the
+ * test row of each sample row (the order to write the submission in), or null when test.csv is
+ * already in the sample's order.
+ */
+export function hmsSubmissionOrder(test: Pick<HmsTest, 'file' | 'eegId'>, sample: HmsSampleSubmission): Int32Array | null {
+  return alignToSample({ file: test.file, column: 'eeg_id', ids: idTexts(test.eegId) }, { file: sample.file, column: 'eeg_id', ids: sample.ids });
 }
 
 function checkSplit(fn: string, split: string): void {
@@ -331,11 +381,55 @@ export async function readHmsSpectrogram(
   return { file, time, data, nFrames, fileRows: t.nRows, columnNames: HMS_SPECTROGRAM_FREQ_COLUMNS };
 }
 
+/** How far from 1 a submission row's six probabilities may sum. */
+export const HMS_ROW_SUM_TOLERANCE = 1e-5;
+
+const INTEGER_TEXT = /^\s*\d+\s*$/;
+
+/** One data row of an HMS submission: six probabilities summing to 1. */
+function hmsRowProblem(fields: string[]): RowProblem | undefined {
+  let s = 0;
+  for (let k = 0; k < 6; k++) {
+    const problem = probabilityProblem(fields[k + 1]);
+    if (problem) return { column: HMS_VOTE_COLUMNS[k], problem };
+    s += fieldNumber(fields[k + 1]);
+  }
+  if (!(Math.abs(s - 1) <= HMS_ROW_SUM_TOLERANCE)) {
+    return { problem: `the 6 vote probabilities (${HMS_VOTE_COLUMNS[0]}..${HMS_VOTE_COLUMNS[5]}) sum to ${Number(s.toPrecision(10))}, expected 1 within ${HMS_ROW_SUM_TOLERANCE}` };
+  }
+  return undefined;
+}
+
+/**
+ * Check a written HMS submission as Kaggle would (see validateSubmissionCsv): the header and
+ * eeg_ids (in order) of `expected` (sample_submission.csv, or just these ids), six probabilities
+ * per row summing to 1. `shownAs` names the file in errors (the final name of a temp file).
+ */
+export async function validateHmsSubmission(file: string, expected: { header?: readonly string[]; ids: ArrayLike<string>; source: string }, shownAs = file): Promise<void> {
+  await validateSubmissionCsv(file, shownAs, {
+    header: expected.header ?? HMS_SUBMISSION_COLUMNS,
+    ids: expected.ids,
+    source: expected.source,
+    canonicalId: (text) => (INTEGER_TEXT.test(text) ? String(Number(text.trim())) : undefined),
+    idWhat: 'an integer eeg_id',
+    checkRow: hmsRowProblem,
+  });
+}
+
+export interface HmsSubmissionOptions {
+  /**
+   * sample_submission.csv: the written file must have its header and its eeg_ids in its order
+   * (pass the rows in that order: hmsSubmissionOrder). Unset: the ids given, in their order.
+   */
+  sample?: HmsSampleSubmission;
+}
+
 /**
  * Write a submission (eeg_id + the 6 vote-probability columns) atomically, after checking that
- * `probs` (row-major eegIds.length x 6) holds probabilities whose rows sum to 1 within 1e-5.
+ * `probs` (row-major eegIds.length x 6) holds probabilities whose rows sum to 1 within 1e-5; the
+ * written file is re-read and checked (validateHmsSubmission) before it gets its name.
  */
-export async function writeHmsSubmission(file: string, eegIds: ArrayLike<number>, probs: ArrayLike<number>): Promise<void> {
+export async function writeHmsSubmission(file: string, eegIds: ArrayLike<number>, probs: ArrayLike<number>, options: HmsSubmissionOptions = {}): Promise<void> {
   const n = eegIds.length;
   if (probs.length !== n * 6) {
     throw new RangeError(`writeHmsSubmission(${file}): probs has ${probs.length} values, expected ${n} eeg_ids x 6 classes = ${n * 6}`);
@@ -355,5 +449,7 @@ export async function writeHmsSubmission(file: string, eegIds: ArrayLike<number>
     }
   }
   const cols = HMS_VOTE_COLUMNS.map((name, k) => ({ name, values: Float64Array.from({ length: n }, (_, i) => probs[i * 6 + k]) }));
-  await writeCsv(file, [{ name: 'eeg_id', values: eegIds, format: 'int' }, ...cols]);
+  const { sample } = options;
+  const expected = sample ? { header: sample.header, ids: sample.ids, source: sample.file } : { ids: idTexts(eegIds), source: 'the predictions' };
+  await writeCsv(file, [{ name: 'eeg_id', values: eegIds, format: 'int' }, ...cols], { validate: (tmp) => validateHmsSubmission(tmp, expected, file) });
 }

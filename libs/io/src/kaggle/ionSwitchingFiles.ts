@@ -13,9 +13,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { readCsvColumns, type CsvColumnType } from '../csvRead';
+import { readCsvColumns, readCsvHeader, type CsvColumnType } from '../csvRead';
 import { writeCsv } from '../csvWrite';
 import { DataError } from '../errors';
+import { alignToSample, fieldText, validateSubmissionCsv } from './submissionChecks';
 
 /** File names of the competition's data folder. */
 export const ION_FILES = {
@@ -295,13 +296,102 @@ export async function readIonSwitchingTest(dir: string, options: IonReadOptions 
 }
 
 /**
- * Write a submission: header `time,open_channels`, time as `%.4f`, integer
- * labels in 0..10.
+ * A `time` as the id it is: the value with 4 decimals (`%.4f`, as the files write it), so
+ * "500.0001" and 500.0001 agree without comparing floats. Undefined for text that is not a number.
+ */
+export function ionTimeId(time: number | string): string | undefined {
+  if (typeof time === 'string') {
+    if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)\s*$/.test(time)) return undefined;
+    time = Number(time);
+  }
+  return Number.isFinite(time) ? time.toFixed(ION_TIME_DECIMALS) : undefined;
+}
+
+/** sample_submission.csv: the header, times and their order every submission must have. */
+export interface IonSampleSubmission {
+  file: string;
+  /** The header as found (always ION_SUBMISSION_COLUMNS: anything else is refused). */
+  header: string[];
+  nRows: number;
+  /** The times as compared (ionTimeId: 4 decimals). */
+  ids: string[];
+}
+
+/**
+ * Read `<dir>/sample_submission.csv` (or the path itself when it names a .csv file): header
+ * `time,open_channels`, a number in every `time` field, each time once.
+ */
+export async function readIonSwitchingSampleSubmission(dir: string, options: IonReadOptions = {}): Promise<IonSampleSubmission> {
+  const file = inDir(dir, ION_FILES.sampleSubmission);
+  if (!fs.existsSync(file)) {
+    throw new DataError(file, `file not found: expected Kaggle's sample_submission.csv (${ION_SUBMISSION_COLUMNS.join(',')}; the submission must have its times, in its order)`);
+  }
+  const header = await readCsvHeader(file);
+  if (header.length !== ION_SUBMISSION_COLUMNS.length || ION_SUBMISSION_COLUMNS.some((c, j) => header[j] !== c)) {
+    throw new DataError(file, `expected the header ${ION_SUBMISSION_COLUMNS.join(',')}, got ${header.join(',')}`, { row: 1 });
+  }
+  // Kept as text: the ids are the written times, not floats near them.
+  const table = await readCsvColumns(file, { columns: { time: 'string' }, onProgress: options.onProgress });
+  const text = table.columns.time as string[];
+  const ids = new Array<string>(table.nRows);
+  for (let i = 0; i < text.length; i++) {
+    const id = ionTimeId(text[i]);
+    if (id === undefined) throw new DataError(file, `expected a time (a number such as 500.0001), got ${fieldText(text[i])}`, { row: i + 2, column: ION_COLUMNS.time });
+    ids[i] = id;
+  }
+  return { file, header, nRows: table.nRows, ids };
+}
+
+/**
+ * test.csv's times against sample_submission.csv's: the same times, each once. Returns the test
+ * row of each sample row (the order to write the submission in), or null when test.csv is already
+ * in the sample's order (the Kaggle files are).
+ */
+export function ionSubmissionOrder(test: Pick<IonSwitchingData, 'file' | 'time'>, sample: IonSampleSubmission): Int32Array | null {
+  const ids = Array.from(test.time, (t) => ionTimeId(t) ?? String(t));
+  // readIonSwitchingTest checked that time rises row to row: its ids are unique.
+  return alignToSample({ file: test.file, column: ION_COLUMNS.time, ids }, { file: sample.file, column: ION_COLUMNS.time, ids: sample.ids }, { testUnique: true });
+}
+
+/**
+ * Check a written submission as Kaggle would (see validateSubmissionCsv): the header and times
+ * (in order) of `expected` (sample_submission.csv, or just these times), an integer class 0..10
+ * per row. `shownAs` names the file in errors (the final name of a temp file).
+ */
+export async function validateIonSwitchingSubmission(file: string, expected: { header?: readonly string[]; ids: ArrayLike<string>; source: string }, shownAs = file): Promise<void> {
+  await validateSubmissionCsv(file, shownAs, {
+    header: expected.header ?? ION_SUBMISSION_COLUMNS,
+    ids: expected.ids,
+    source: expected.source,
+    canonicalId: (text) => ionTimeId(text),
+    idWhat: 'a time (a number such as 500.0001)',
+    checkRow: (fields) => {
+      const t = fields[1];
+      const v = /^\s*\d+\s*$/.test(t) ? Number(t) : NaN;
+      return v >= 0 && v <= ION_MAX_OPEN_CHANNELS
+        ? undefined
+        : { column: ION_COLUMNS.openChannels, problem: `expected an integer class in 0..${ION_MAX_OPEN_CHANNELS}, got ${fieldText(t)}` };
+    },
+  });
+}
+
+export interface IonSubmissionOptions {
+  /**
+   * sample_submission.csv: the written file must have its header and its times in its order
+   * (pass the rows in that order: ionSubmissionOrder). Unset: the times given, in their order.
+   */
+  sample?: IonSampleSubmission;
+}
+
+/**
+ * Write a submission: header `time,open_channels`, time as `%.4f`, integer labels in 0..10. The
+ * written file is re-read and checked (validateIonSwitchingSubmission) before it gets its name.
  */
 export async function writeIonSwitchingSubmission(
   file: string,
   time: ArrayLike<number>,
   openChannels: ArrayLike<number>,
+  options: IonSubmissionOptions = {},
 ): Promise<void> {
   if (time.length !== openChannels.length) {
     throw new RangeError(
@@ -316,8 +406,16 @@ export async function writeIonSwitchingSubmission(
       );
     }
   }
-  await writeCsv(file, [
-    { name: ION_COLUMNS.time, values: time, format: { fixed: ION_TIME_DECIMALS } },
-    { name: ION_COLUMNS.openChannels, values: openChannels, format: 'int' },
-  ]);
+  const { sample } = options;
+  const expected = sample
+    ? { header: sample.header, ids: sample.ids, source: sample.file }
+    : { ids: Array.from(time, (t) => ionTimeId(t) ?? String(t)), source: 'the predictions' };
+  await writeCsv(
+    file,
+    [
+      { name: ION_COLUMNS.time, values: time, format: { fixed: ION_TIME_DECIMALS } },
+      { name: ION_COLUMNS.openChannels, values: openChannels, format: 'int' },
+    ],
+    { validate: (tmp) => validateIonSwitchingSubmission(tmp, expected, file) },
+  );
 }

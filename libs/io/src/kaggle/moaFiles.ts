@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import { readCsvColumns, readCsvHeader } from '../csvRead';
 import { writeCsv } from '../csvWrite';
 import { DataError } from '../errors';
+import { alignToSample, probabilityProblem, validateSubmissionCsv } from './submissionChecks';
 
 /** File names of the competition's data folder. */
 export const MOA_FILES = {
@@ -426,14 +427,98 @@ export async function readMoaDrugs(file: string, sigIds?: readonly string[], opt
   return { file, nRows: table.nRows, sigIds: sig_id, drugIds: drug_id };
 }
 
+/** sample_submission.csv: the header, sig_ids and their order every submission must have. */
+export interface MoaSampleSubmission {
+  file: string;
+  /** The header as found: sig_id, then the target columns. */
+  header: string[];
+  /** The target columns, in order (the header without sig_id). */
+  columns: string[];
+  sigIds: string[];
+}
+
+/**
+ * Read sample_submission.csv: sig_id first, then target columns (each once), each sig_id once.
+ * Its values are not read (Kaggle's are all 0.5, and only the layout matters).
+ */
+export async function readMoaSampleSubmission(file: string, options: MoaReadOptions = {}): Promise<MoaSampleSubmission> {
+  checkExists(file, "Kaggle's sample_submission.csv (sig_id + one column per scored target; the submission must have its sig_ids and columns, in its order)");
+  const header = await readCsvHeader(file);
+  checkNoDuplicateColumns(file, header);
+  if (header[0] !== 'sig_id') throw new DataError(file, `expected 'sig_id' as the first column, got '${header[0]}'`, { row: 1, column: header[0] });
+  if (header.length < 2) throw new DataError(file, 'expected sig_id followed by target columns, got only sig_id', { row: 1 });
+  const table = await readCsvColumns(file, { columns: { sig_id: 'string' }, onProgress: options.onProgress });
+  checkUniqueSigIds(file, table.columns.sig_id);
+  return { file, header, columns: header.slice(1), sigIds: table.columns.sig_id };
+}
+
+/**
+ * A test features file's sig_ids against sample_submission.csv's: the same sig_ids, each once.
+ * Returns the test row of each sample row (the order to write the submission in), or null when
+ * the features are already in the sample's order.
+ */
+export function moaSubmissionOrder(test: Pick<MoaFeatures, 'file' | 'sigIds'>, sample: MoaSampleSubmission): Int32Array | null {
+  return alignToSample({ file: test.file, column: 'sig_id', ids: test.sigIds }, { file: sample.file, column: 'sig_id', ids: sample.sigIds });
+}
+
+/** The rows of a features table in `order` (e.g. sample_submission's, from moaSubmissionOrder). */
+export function selectMoaFeatureRows(f: MoaFeatures, order: ArrayLike<number> | null): MoaFeatures {
+  if (!order) return f;
+  const pick = <T>(a: ArrayLike<T>): T[] => Array.from(order, (i) => a[i]);
+  const rows = <T extends Float32Array | Uint8Array | Int32Array>(a: T, w: number): T => {
+    const out = new (a.constructor as { new (n: number): T })(order.length * w);
+    for (let j = 0; j < order.length; j++) out.set(a.subarray(order[j] * w, (order[j] + 1) * w), j * w);
+    return out;
+  };
+  return {
+    ...f,
+    nRows: order.length,
+    sigIds: pick(f.sigIds),
+    cpType: rows(f.cpType, 1),
+    cpTime: rows(f.cpTime, 1),
+    cpDose: rows(f.cpDose, 1),
+    raw: { cpType: pick(f.raw.cpType), cpTime: pick(f.raw.cpTime), cpDose: pick(f.raw.cpDose) },
+    genes: rows(f.genes, f.geneNames.length),
+    cells: rows(f.cells, f.cellNames.length),
+  };
+}
+
+/**
+ * Check a written submission as Kaggle would (see validateSubmissionCsv): the header and sig_ids
+ * (in order) of `expected` (sample_submission.csv, or just these), a probability in [0, 1] in
+ * every target column. `shownAs` names the file in errors (the final name of a temp file).
+ */
+export async function validateMoaSubmission(file: string, expected: { header: readonly string[]; ids: readonly string[]; source: string }, shownAs = file): Promise<void> {
+  const names = expected.header;
+  await validateSubmissionCsv(file, shownAs, {
+    header: names,
+    ids: expected.ids,
+    source: expected.source,
+    canonicalId: (text) => (text === '' ? undefined : text),
+    idWhat: 'a sig_id',
+    checkRow: (fields) => {
+      for (let j = 1; j < fields.length; j++) {
+        const problem = probabilityProblem(fields[j]);
+        if (problem) return { column: names[j], problem };
+      }
+      return undefined;
+    },
+  });
+}
+
 export interface MoaSubmissionOptions {
   /**
    * Target columns in the order the submission must have (sample_submission.csv's
    * header without sig_id). Every one must be in `names`; names not listed
    * (e.g. non-scored targets a model also predicts) are left out.
-   * @default names, as given
+   * @default sample's columns, else names, as given
    */
   columns?: readonly string[];
+  /**
+   * sample_submission.csv: the written file must have its header and its sig_ids in its order
+   * (pass the rows in that order: moaSubmissionOrder). Unset: the sig_ids given, in their order.
+   */
+  sample?: MoaSampleSubmission;
 }
 
 /** Probabilities as short text: 7 significant digits, no trailing zeros. */
@@ -445,6 +530,7 @@ function probabilityText(v: number | string): string {
 /**
  * Write a submission: sig_id then one column per target, in sample_submission's
  * column order (`options.columns`). `P` is row-major sigIds.length x names.length.
+ * The written file is re-read and checked (validateMoaSubmission) before it gets its name.
  */
 export async function writeMoaSubmission(
   file: string,
@@ -458,7 +544,11 @@ export async function writeMoaSubmission(
   if (P.length !== n * w) {
     throw new RangeError(`writeMoaSubmission: P has ${P.length} values, expected sigIds.length x names.length = ${n} x ${w} = ${n * w}`);
   }
-  const columns = options.columns ?? names;
+  const { sample } = options;
+  const columns = options.columns ?? sample?.columns ?? names;
+  if (sample && (columns.length !== sample.columns.length || columns.some((c, j) => c !== sample.columns[j]))) {
+    throw new RangeError(`writeMoaSubmission: options.columns differ from the columns of ${sample.file} (expected the sample's columns, in its order)`);
+  }
   const at = new Map(names.map((name, j) => [name, j]));
   const missing = columns.filter((c) => !at.has(c));
   if (missing.length) {
@@ -476,5 +566,8 @@ export async function writeMoaSubmission(
     }
     return { name, values, format: probabilityText };
   });
-  await writeCsv(file, [{ name: 'sig_id', values: sigIds }, ...out]);
+  const expected = sample
+    ? { header: sample.header, ids: sample.sigIds, source: sample.file }
+    : { header: ['sig_id', ...columns], ids: sigIds, source: 'the predictions' };
+  await writeCsv(file, [{ name: 'sig_id', values: sigIds }, ...out], { validate: (tmp) => validateMoaSubmission(tmp, expected, file) });
 }
