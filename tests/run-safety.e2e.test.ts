@@ -186,4 +186,20 @@ describe('nothing half-made is left behind', () => {
     expect(r.stderr).toMatch(/removed .*smoke-seed42 \(created by this run, no results yet\)/);
     expect(fs.existsSync(path.join(runs, 'ion-switching'))).toBe(false);
   }, 120_000);
+
+  it('an ensemble that fails (a member without predictions) names the member and the command, and leaves no ensemble folder', () => {
+    const data = path.join(tmp, 'ion-ens');
+    const runs = path.join(tmp, 'runs-ens');
+    synthSmoke('ion-switching', data);
+    ok(train('ion-switching', data, runs));
+    const r = runTsx([cli('ion-switching'), 'ensemble', '--config', 'smoke', '--data-dir', data, '--runs-dir', runs], { timeout: 120_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/ensemble member 'smoke-seed42\/cgtw' has no test predictions .*nx run ion-switching:infer --config smoke/);
+    expect(r.stderr).toMatch(/removed .*ensemble \(created by this run, no results yet\)/);
+    expect(fs.existsSync(path.join(runs, 'ion-switching', 'ensemble'))).toBe(false);
+    const temps: string[] = [];
+    const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : /\.tmp-\d+/.test(e.name) && temps.push(e.name)));
+    walk(runs);
+    expect(temps).toEqual([]);
+  }, 240_000);
 });

@@ -11,6 +11,7 @@ export * from './runDir';
 export * from './danfo';
 export * from './cliArgs';
 export * from './solutionCli';
+export * from './kaggle/submissionChecks';
 export * from './kaggle/hmsFiles';
 export * from './kaggle/moaFiles';
 export * from './kaggle/ionSwitchingFiles';

@@ -207,6 +207,18 @@ export function sweepStaleTemps(dir: string): number {
 /** Run folders this process created or resumed, for failRuns(). */
 const active: { dir: string; createdNow: boolean }[] = [];
 
+/**
+ * Create an output folder that is not a training run (an ensemble's) and have failRuns treat it as
+ * one: removed after a failure when this process created it and it holds no result (log.txt aside),
+ * otherwise given the error in its log.txt.
+ */
+export function trackOutputDir(dir: string): string {
+  active.push({ dir, createdNow: !fs.existsSync(dir) });
+  fs.mkdirSync(dir, { recursive: true });
+  sweepStaleTemps(dir);
+  return dir;
+}
+
 /** What a run folder holds before any result: a failure then leaves nothing behind. */
 const SKELETON = new Set(['config.json', 'seed', 'inputs.json', 'log.txt', 'lock']);
 
@@ -318,12 +330,12 @@ export function checkTrainedOn(run: Run, dataDir: string): void {
   const now = fingerprintDataDir(dataDir);
   const trainSide = (fp: DataFingerprint): DataFingerprint => ({
     ...fp,
-    kind: fp.kind,
     scale: undefined,
     seed: undefined,
     files: Object.fromEntries(Object.entries(fp.files).filter(([n]) => !TEST_SIDE.test(n) && !TRUTH.test(n))),
   });
-  const changes = dataChanges(trainSide(before), trainSide(now)).filter((c) => !c.startsWith('the data set was'));
+  // Only files present in both and different: a folder holding just the test side is fine for infer.
+  const changes = dataChanges(trainSide(before), trainSide(now)).filter((c) => / changed /.test(c));
   if (changes.length > 0) {
     throw new DataError(
       run.dir,

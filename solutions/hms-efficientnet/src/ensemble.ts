@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { blendHmsRuns } from '@repro/cv';
-import { readHmsSampleSubmission } from '@repro/io';
+import { readHmsSampleSubmission, trackOutputDir } from '@repro/io';
 import type { HmsEfficientnetConfig } from './config';
 import { loadTrain } from './load';
 import { SOLUTION } from './train';
@@ -19,7 +19,8 @@ export const WAVENET = 'hms-wavenet';
  */
 export async function ensemble(ctx: { config: HmsEfficientnetConfig; runsRoot: string; members?: string[] }): Promise<Record<string, unknown>> {
   const outDir = path.join(ctx.runsRoot, SOLUTION, 'ensemble');
-  fs.mkdirSync(outDir, { recursive: true });
+  // Removed again if this ensemble fails before writing anything; otherwise the error goes to its log.
+  trackOutputDir(outDir);
   const log = (l: string) => {
     fs.appendFileSync(path.join(outDir, 'log.txt'), `${new Date().toISOString()} ${l}\n`);
     process.stdout.write(l + '\n');

@@ -3,7 +3,7 @@
 // probabilities (rows sum to 1; writeHmsSubmission checks every row).
 import * as fs from 'fs';
 import * as path from 'path';
-import { DataError, hmsSubmissionOrder, modelDirHandler, openRun, readHmsSampleSubmission, readHmsTest, saveNpy, takeRowsInOrder, writeHmsSubmission } from '@repro/io';
+import { DataError, hmsSubmissionOrder, modelDirHandler, checkTrainedOn, openRun, readHmsSampleSubmission, readHmsTest, saveNpy, takeRowsInOrder, writeHmsSubmission } from '@repro/io';
 import { tf } from '@repro/layers';
 import { enabledModalities, type HmsEfficientnetConfig } from './config';
 import { buildModalities, mergeTiles } from './features';
@@ -23,6 +23,8 @@ export async function infer(ctx: TrainContext): Promise<{ submission: string; pr
     throw new DataError(runDir, `no trained run here (no config.json); run 'nx run hms-efficientnet:train' with the same --config/--seed/--run-id first`);
   }
   const run = openRun(runDir);
+  // A new test set is fine; other training data than the run was trained on is not.
+  checkTrainedOn(run, ctx.config.data.dir);
   const stored = run.config as HmsEfficientnetConfig;
   if (JSON.stringify(modelSections(stored)) !== JSON.stringify(modelSections(ctx.config))) {
     throw new DataError(path.join(runDir, 'config.json'), `the run was trained with other inputs/model settings than config '${ctx.configName}' gives now; pass the run's own --config and overrides, or --run-id`);

@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { blendHmsRuns } from '@repro/cv';
-import { readHmsSampleSubmission } from '@repro/io';
+import { readHmsSampleSubmission, trackOutputDir } from '@repro/io';
 import type { HmsWavenetConfig } from './config';
 import { loadTrain } from './load';
 import { SOLUTION } from './train';
@@ -24,7 +24,8 @@ export interface EnsembleContext {
 /** `nx run hms-wavenet:ensemble`. */
 export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unknown>> {
   const outDir = path.join(ctx.runsRoot, SOLUTION, 'ensemble');
-  fs.mkdirSync(outDir, { recursive: true });
+  // Removed again if this ensemble fails before writing anything; otherwise the error goes to its log.
+  trackOutputDir(outDir);
   const log = (l: string) => {
     fs.appendFileSync(path.join(outDir, 'log.txt'), `${new Date().toISOString()} ${l}\n`);
     process.stdout.write(l + '\n');

@@ -4,7 +4,7 @@
 // must sum to 1 (the seed prints row 0's sum; writeHmsSubmission checks every row).
 import * as fs from 'fs';
 import * as path from 'path';
-import { DataError, hmsSubmissionOrder, modelDirHandler, openRun, readHmsSampleSubmission, readHmsTest, saveNpy, takeRowsInOrder, writeHmsSubmission } from '@repro/io';
+import { DataError, hmsSubmissionOrder, modelDirHandler, checkTrainedOn, openRun, readHmsSampleSubmission, readHmsTest, saveNpy, takeRowsInOrder, writeHmsSubmission } from '@repro/io';
 import { tf, type BackendInfo } from '@repro/layers';
 import type { HmsWavenetConfig } from './config';
 import { loadEegs } from './eegCache';
@@ -32,6 +32,8 @@ export async function infer(ctx: InferContext): Promise<{ submission: string; pr
     throw new DataError(runDir, `no trained run here (no config.json); run 'nx run hms-wavenet:train' with the same --config/--seed/--run-id first`);
   }
   const run = openRun(runDir);
+  // A new test set is fine; other training data than the run was trained on is not.
+  checkTrainedOn(run, ctx.config.data.dir);
   const stored = run.config as HmsWavenetConfig;
   if (JSON.stringify(modelSections(stored)) !== JSON.stringify(modelSections(ctx.config))) {
     throw new DataError(

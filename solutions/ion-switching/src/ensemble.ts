@@ -18,6 +18,7 @@ import {
   readJson,
   saveNpy,
   takeRowsInOrder,
+  trackOutputDir,
   writeIonSwitchingSubmission,
   writeJson,
   type RunInfo,
@@ -330,7 +331,8 @@ function loadMembers(ctx: EnsembleContext, nTrain: number, nTest: number, log: (
 /** `nx run ion-switching:ensemble`. */
 export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unknown>> {
   const outDir = path.join(ctx.runsRoot, SOLUTION, 'ensemble');
-  fs.mkdirSync(outDir, { recursive: true });
+  // Removed again if this ensemble fails before writing anything; otherwise the error goes to its log.
+  trackOutputDir(outDir);
   const log = (l: string) => {
     fs.appendFileSync(path.join(outDir, 'log.txt'), `${new Date().toISOString()} ${l}\n`);
     process.stdout.write(l + '\n');

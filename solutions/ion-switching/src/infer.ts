@@ -9,7 +9,7 @@ import {
   ION_N_CLASSES,
   ionSubmissionOrder,
   modelDirHandler,
-  openRun,
+  checkTrainedOn, openRun,
   readIonSwitchingSampleSubmission,
   saveNpy,
   takeRowsInOrder,
@@ -48,6 +48,8 @@ export async function infer(ctx: InferContext): Promise<{ submission: string; la
     throw new DataError(runDir, `no trained run here (no config.json); run 'nx run ion-switching:train' with the same --config/--seed/--run-id first`);
   }
   const run = openRun(runDir);
+  // A new test set is fine; other training data than the run was trained on is not.
+  checkTrainedOn(run, ctx.config.data.dir);
   // The run's own config decides features and models; only the data folder comes from the caller.
   const config: IonSwitchingConfig = { ...(run.config as IonSwitchingConfig), data: { dir: ctx.config.data.dir } };
   const log = (l: string) => run.log(l);

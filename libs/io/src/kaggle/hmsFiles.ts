@@ -14,9 +14,6 @@ import { DataError } from '../errors';
 import { readParquet, readParquetSchema } from '../parquet';
 import { alignToSample, checkUniqueIds, probabilityProblem, validateSubmissionCsv, fieldNumber, type RowProblem } from './submissionChecks';
 
-// The generic submission checks, exported with the HMS files (libs/io/src/index.ts re-exports this module).
-export * from './submissionChecks';
-
 export const HMS_CLASSES = ['Seizure', 'LPD', 'GPD', 'LRDA', 'GRDA', 'Other'] as const;
 export type HmsClass = (typeof HMS_CLASSES)[number];
 
