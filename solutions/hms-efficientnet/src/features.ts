@@ -238,6 +238,8 @@ function modalitySettings(m: Modality, s: InputSettings): unknown {
 function cacheKey(dir: string, split: HmsSplit, m: Modality, s: InputSettings, items: readonly Item[]): string {
   const h = createHash('sha1');
   h.update(JSON.stringify({ version: 1, dir: path.resolve(dir), split, m, settings: modalitySettings(m, s) }));
+  // The code that builds the tiles (this file): editing it makes a new cache, editing the model does not.
+  h.update(fs.readFileSync(__filename));
   const seen = new Set<string>();
   for (const it of items) {
     h.update(`${it.eegId}:${it.spectrogramId}:${it.specRow}${it.eegOffsetSeconds === undefined ? '' : `:${it.eegOffsetSeconds}`}\n`);

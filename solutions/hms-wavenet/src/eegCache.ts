@@ -68,6 +68,8 @@ export interface LoadEegsOptions {
 export function dataSetKey(dataDir: string, split: HmsSplit, eegIds: ArrayLike<number>, windowRows: number): string {
   const h = createHash('sha1');
   h.update(JSON.stringify({ dir: path.resolve(dataDir), split, windowRows, features: EEG_FEATURES, version: 1 }));
+  // The code that builds the windows (this file): editing it makes a new cache, editing the model does not.
+  h.update(fs.readFileSync(__filename));
   for (let i = 0; i < eegIds.length; i++) {
     const file = hmsEegPath(dataDir, split, eegIds[i]);
     let st: fs.Stats;
