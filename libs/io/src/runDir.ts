@@ -56,6 +56,8 @@ export interface Run {
   path(...parts: string[]): string;
   /** Append `<ISO time> <line>` to log.txt and print the line to stdout. */
   log(line: string): void;
+  /** Append `<ISO time> <line>` to log.txt only (already printed elsewhere). */
+  note(line: string): void;
   /** Merge into metrics.json (atomic). Returns the merged metrics. */
   writeMetrics(metrics: Record<string, unknown>): Record<string, unknown>;
   /** Metrics so far ({} when none). */
@@ -96,6 +98,7 @@ function firstDifference(a: unknown, b: unknown, at = ''): string {
 
 function makeRun(dir: string, config: unknown, seed: number): Run {
   const metricsPath = path.join(dir, 'metrics.json');
+  const note = (line: string) => fs.appendFileSync(path.join(dir, 'log.txt'), `${new Date().toISOString()} ${line}\n`);
   const readMetrics = (): Record<string, unknown> =>
     fs.existsSync(metricsPath) ? readJson<Record<string, unknown>>(metricsPath) : {};
   return {
@@ -109,9 +112,10 @@ function makeRun(dir: string, config: unknown, seed: number): Run {
       return p;
     },
     log(line) {
-      fs.appendFileSync(path.join(dir, 'log.txt'), `${new Date().toISOString()} ${line}\n`);
+      note(line);
       process.stdout.write(line + '\n');
     },
+    note,
     writeMetrics(metrics) {
       const merged = { ...readMetrics(), ...metrics };
       writeJson(metricsPath, merged);

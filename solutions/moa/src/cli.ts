@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<void> {
     // starts; workers then resume in them under the parent's lock.
     place.inputs = inputs;
     place.fresh = args.fresh && !isWorker;
-    if (!isWorker) for (const kind of config.members) openMemberRun(place, config, kind, log).log(`moa train (${args.config}, seed ${place.seed}): ${dataLine}`);
+    if (!isWorker) for (const kind of config.members) openMemberRun(place, config, kind, log).note(`moa train (${args.config}, seed ${place.seed}): ${dataLine}`);
     place.fresh = false;
     const data = await loadTrainData(config.data.dir);
     // A worker gets the parent's fitted feature state (RankGauss, PCA, K-Means are fitted once).
