@@ -213,6 +213,37 @@ describe('trainModel (cpu)', () => {
     r.model.dispose();
   });
 
+  it('SWA with apply: false averages but returns the raw weights, and then restores the best epoch by bestMonitor', async () => {
+    const lines: string[] = [];
+    const plain = await trainModel(base({ epochs: 3 }));
+    const raw = await trainModel(base({ epochs: 3, swa: { everySteps: 2, apply: false }, log: (l) => lines.push(l) }));
+    // The averaging does not touch the trajectory: the raw weights are those of a run without SWA.
+    expect(maxAbsDiff(weightsOf(raw.model), weightsOf(plain.model))).toBe(0);
+    expect(raw.bestEpoch).toBe(2);
+    expect(lines.some((l) => /SWA: averaged \d+ snapshots, not applied/.test(l))).toBe(true);
+    [plain, raw].forEach((r) => r.model.dispose());
+
+    // A metric that is largest after epoch 1 (0-based): bestMonitor picks that epoch's weights.
+    const byEpoch = [0.2, 0.9, 0.5];
+    let calls = 0;
+    const snaps: Float32Array[][] = [];
+    const best = await trainModel(
+      base({
+        epochs: 3,
+        swa: { everySteps: 2, apply: false },
+        validBatches: regressionSource(16, 8, false, 9),
+        metrics: [{ name: 'score', fn: () => byEpoch[calls++] }],
+        bestMonitor: 'score',
+        onEpochEnd: (_r, ctx) => void snaps.push(weightsOf(ctx.model)),
+      }),
+    );
+    expect(best.bestEpoch).toBe(1);
+    expect(maxAbsDiff(weightsOf(best.model), snaps[1])).toBe(0);
+    expect(maxAbsDiff(weightsOf(best.model), snaps[2])).toBeGreaterThan(1e-4);
+    best.model.dispose();
+    await expect(trainModel(base({ validBatches: regressionSource(8, 8), bestMonitor: 'f1' }))).rejects.toThrow(/expected 'loss', 'valLoss' or a metric name/);
+  });
+
   it('applies step schedules before every optimizer step', async () => {
     const s = oneCycle({ maxLr: 0.05, totalSteps: 12 });
     const r = await trainModel(base({ epochs: 2, trainBatches: regressionSource(48, 8), schedule: s, optimizer: () => tf.train.sgd(1) }));

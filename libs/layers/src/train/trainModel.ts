@@ -55,6 +55,13 @@ export interface TrainSwaOptions extends SwaOptions {
    * @default trainBatches (epoch 0's order)
    */
   bnBatches?: BatchSource;
+  /**
+   * Write the averages into the model at the end (and refresh BatchNormalization). false: average
+   * as tfa.optimizers.SWA does but return the raw weights, as Keras code that never calls
+   * `assign_average_vars` predicts; restoreBest/bestMonitor then apply as without SWA.
+   * @default true
+   */
+  apply?: boolean;
 }
 
 export interface EpochRecord {
@@ -99,10 +106,16 @@ export interface TrainModelOptions {
   earlyStopping?: EarlyStoppingOptions;
   /**
    * Return the weights of the best epoch (by earlyStopping.monitor, else valLoss) instead of
-   * the last ones. Needs validBatches (or a monitor on 'loss'). Ignored with SWA.
+   * the last ones. Needs validBatches (or a monitor on 'loss'). Ignored with SWA unless
+   * `swa.apply` is false.
    * @default true when validBatches is given
    */
   restoreBest?: boolean;
+  /**
+   * What "best" means for restoreBest and checkpointDir/best: 'valLoss', 'loss' or a metric name
+   * (in the metric's mode). @default earlyStopping.monitor, else 'valLoss'
+   */
+  bestMonitor?: string;
   /** Save best model + last state here every epoch; a re-run with the same dir resumes. @default none */
   checkpointDir?: string;
   swa?: TrainSwaOptions;
@@ -116,10 +129,10 @@ export interface TrainModelOptions {
 }
 
 export interface TrainResult {
-  /** The trained model: SWA weights with `swa`, else the best epoch's (see restoreBest), else the last. */
+  /** The trained model: SWA weights with `swa` (unless swa.apply is false), else the best epoch's (see restoreBest), else the last. */
   model: tf.LayersModel;
   history: EpochRecord[];
-  /** Epoch whose weights were returned (-1 for SWA). */
+  /** Epoch whose weights were returned (-1 for applied SWA averages). */
   bestEpoch: number;
   stoppedEarly: boolean;
   /** Optimizer steps taken over the whole run (resumed runs included). */
@@ -179,9 +192,11 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
     checkNonNegative(W, 'earlyStopping.minDelta', es.minDelta ?? 0);
     if (esMonitor !== 'loss' && !options.validBatches) fail(W, 'validBatches', `a batch source (earlyStopping monitors '${esMonitor}')`, undefined);
   }
-  const bestMonitor = es ? esMonitor : 'valLoss';
-  const bestSign = monitorMode(bestMonitor, metrics, es?.mode) === 'min' ? 1 : -1;
-  const restoreBest = options.swa ? false : (options.restoreBest ?? Boolean(options.validBatches));
+  const bestMonitor = options.bestMonitor ?? (es ? esMonitor : 'valLoss');
+  // An explicit bestMonitor takes its own mode (the metric's, or min for losses), not earlyStopping's.
+  const bestSign = monitorMode(bestMonitor, metrics, options.bestMonitor === undefined ? es?.mode : undefined) === 'min' ? 1 : -1;
+  const applySwa = options.swa !== undefined && options.swa.apply !== false;
+  const restoreBest = applySwa ? false : (options.restoreBest ?? Boolean(options.validBatches));
   if (restoreBest && bestMonitor !== 'loss' && !options.validBatches) fail(W, 'restoreBest', `false without validBatches (monitor '${bestMonitor}')`, true);
   const log = options.log === undefined ? (l: string) => process.stderr.write(l + '\n') : options.log;
   const schedule = options.schedule;
@@ -437,7 +452,10 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
 
     // ---- final weights ---------------------------------------------------------------------
     let bestEpoch = st.history.length ? st.history[st.history.length - 1].epoch : -1;
-    if (swa && swa.count > 0) {
+    if (swa && swa.count > 0 && !applySwa) {
+      log?.(`[train] SWA: averaged ${swa.count} snapshots, not applied (raw weights kept, as without assign_average_vars)`);
+    }
+    if (swa && swa.count > 0 && applySwa) {
       swa.apply(model);
       const used = await swa.updateBatchNorm(model, options.swa?.bnBatches ?? options.trainBatches, 0);
       log?.(`[train] SWA: averaged ${swa.count} snapshots${used ? `, BatchNormalization refreshed over ${used} batches` : ''}`);
