@@ -12,6 +12,12 @@ export interface MelSpectrogramOptions extends MelFilterbankOptions {
    */
   nfft?: number;
   /**
+   * Window length (librosa's `win_length`): a periodic Hann window of this length, zero-padded
+   * on both sides to nfft (librosa.util.pad_center). Must be <= nfft.
+   * @default nfft
+   */
+  winLength?: number;
+  /**
    * Samples between frames.
    * @default nfft / 4 (floored)
    */
@@ -51,6 +57,8 @@ export function melSpectrogram(x: ArrayLike<number>, options: MelSpectrogramOpti
   const nfft = checkInt('melSpectrogram', 'nfft', options.nfft ?? 2048, 2);
   const hop = checkInt('melSpectrogram', 'hopLength', options.hopLength ?? Math.floor(nfft / 4), 1);
   const power = checkPositive('melSpectrogram', 'power', options.power ?? 2);
+  const winLength = checkInt('melSpectrogram', 'winLength', options.winLength ?? nfft, 1);
+  if (winLength > nfft) throw new RangeError(`melSpectrogram: winLength must be <= nfft (${nfft}), received ${winLength}`);
   const center = options.center ?? true;
   const padMode = options.padMode ?? 'constant';
   if (padMode !== 'constant' && padMode !== 'reflect') throw new RangeError(`melSpectrogram: padMode must be one of 'constant', 'reflect', received ${show(padMode)}`);
@@ -70,7 +78,7 @@ export function melSpectrogram(x: ArrayLike<number>, options: MelSpectrogramOpti
   if (y.length < nfft) throw new RangeError(`melSpectrogram: padded x length must be >= nfft (${nfft}), received ${y.length}`);
   const nFrames = 1 + Math.floor((y.length - nfft) / hop);
   const nBins = Math.floor(nfft / 2) + 1;
-  const win = getWindow('hann', nfft);
+  const win = hannPadded(nfft, winLength);
   const S = new Float64Array(nMels * nFrames);
   const frame = new Float64Array(nfft);
   const mag = new Float64Array(nBins);
@@ -85,4 +93,12 @@ export function melSpectrogram(x: ArrayLike<number>, options: MelSpectrogramOpti
     }
   }
   return { S, nMels, nFrames };
+}
+
+/** Periodic Hann window of `winLength` samples centred in `nfft` zeros (librosa's pad_center). */
+function hannPadded(nfft: number, winLength: number): Float64Array {
+  if (winLength === nfft) return getWindow('hann', nfft);
+  const out = new Float64Array(nfft);
+  out.set(getWindow('hann', winLength), Math.floor((nfft - winLength) / 2));
+  return out;
 }
