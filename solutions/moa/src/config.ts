@@ -53,6 +53,14 @@ export interface Cnn1dConfig extends MemberCommon {
 }
 
 export interface TabnetConfig extends MemberCommon {
+  /**
+   * Input columns. 'seed001': seed 001's list, unfiltered: the 875 dataset features (cp_type,
+   * cp_time, cp_dose as integer codes + 872 RankGauss'd genes/cells), every gene and cell PCA
+   * component, one cluster-label column per K-Means clustering, the 15 row statistics
+   * (875 + 600 + 50 + 3 + 15 = 1,543 at the seed's settings). 'seed004': the transfer member's
+   * variance-selected set with one-hot clusters.
+   */
+  inputs: 'seed001' | 'seed004';
   nD: number;
   nA: number;
   nSteps: number;
@@ -68,7 +76,7 @@ export interface TabnetConfig extends MemberCommon {
   weightDecay: number;
   /** ReduceLROnPlateau on val loss (mode min). */
   plateau: { patience: number; factor: number; minLr: number };
-  /** SmoothBCEwLogits smoothing. */
+  /** SmoothBCEwLogits smoothing (seed 001 says BCE: 0; the public TabNet kernel used 5e-5). */
   labelSmoothing: number;
 }
 
@@ -76,16 +84,27 @@ export interface TransferConfig extends MemberCommon {
   /** Seed 004's MLP: hidden widths and dropouts of the blocks BN -> Dropout -> Dense leaky_relu. */
   hidden: number[];
   dropout: number[];
-  /** Step 1 on the non-scored targets (skipped when train_targets_nonscored.csv is absent); `epochs` is step 2's. */
+  /** Step 1's epochs (skipped when 0 or when train_targets_nonscored.csv is absent); `epochs` is step 2's. */
   pretrainEpochs: number;
+  /** Step 1's targets: 'all' = scored + non-scored (206 + 402, the kernel's ALL_TARGETS), or 'nonscored' only. */
+  pretrainTargets: 'all' | 'nonscored';
+  /** Step 1's torch Adam weight_decay and OneCycle max_lr / div_factor (the kernel's ALL_TARGETS values). */
+  pretrainWeightDecay: number;
+  pretrainMaxLr: number;
+  pretrainDivFactor: number;
   /** Step 2 unfreezes one block from the top every floor(epochs / (blocks)) epochs. */
   unfreeze: boolean;
-  /** torch Adam(lr, weight_decay) + OneCycleLR(maxLr, pctStart, divFactor). */
+  /**
+   * Step 2 (the scored targets; the only step without pre-training): torch Adam(lr, weight_decay)
+   * + OneCycleLR(maxLr, pctStart, divFactor) (the kernel's SCORED_ONLY values). `learningRate` is
+   * Adam's constructor value, which OneCycle replaces from the first step; `pctStart` serves both steps.
+   */
   learningRate: number;
   weightDecay: number;
   maxLr: number;
   pctStart: number;
   divFactor: number;
+  /** SmoothBCEwLogits smoothing, both steps. */
   labelSmoothing: number;
 }
 
@@ -158,6 +177,10 @@ export function validateConfig(c: MoaConfig, file: string): MoaConfig {
   }
   if (c.transfer.hidden.length !== c.transfer.dropout.length) fail(file, 'transfer.hidden and transfer.dropout must have the same length');
   if (!isInt(c.transfer.pretrainEpochs, 0)) fail(file, 'transfer.pretrainEpochs must be an integer >= 0');
+  if (c.transfer.pretrainTargets !== 'all' && c.transfer.pretrainTargets !== 'nonscored') fail(file, `transfer.pretrainTargets must be 'all' or 'nonscored', got ${c.transfer.pretrainTargets}`);
+  for (const k of ['pretrainMaxLr', 'pretrainDivFactor', 'maxLr', 'divFactor'] as const) if (!isPos(c.transfer[k])) fail(file, `transfer.${k} must be > 0`);
+  for (const k of ['pretrainWeightDecay', 'weightDecay'] as const) if (!isNonNeg(c.transfer[k])) fail(file, `transfer.${k} must be >= 0`);
+  if (c.tabnet.inputs !== 'seed001' && c.tabnet.inputs !== 'seed004') fail(file, `tabnet.inputs must be 'seed001' or 'seed004', got ${c.tabnet.inputs}`);
   if (!(c.ensemble.clip >= 0 && c.ensemble.clip < 0.5)) fail(file, `ensemble.clip must be in [0, 0.5), got ${c.ensemble.clip}`);
   return c;
 }

@@ -67,8 +67,12 @@ describe('feature pipeline on a small matrix', () => {
     const c = memberInputs('cnn1d', fs, config);
     expect(c.rowShapes).toEqual([[872, 1]]);
     expect(c.x[0]).toBe(config.cnn1d.input === 'raw' ? fs.raw : fs.rankGauss);
-    const t = memberInputs('tabnet', fs, config);
+    const t = memberInputs('transfer', fs, config);
     expect(t.rowShapes[0][0]).toBe(fs.widths.selected + fs.widths.clusters + 15 + 5);
+    // tabnet (seed 001): 3 codes + 872 + every PC + one label per clustering + 15, nothing filtered
+    const tab = memberInputs('tabnet', fs, config);
+    expect(tab.rowShapes[0][0]).toBe(3 + 872 + fs.widths.pcaGenes + fs.widths.pcaCells + 3 + 15);
+    expect(memberInputs('tabnet', fs, { ...config, tabnet: { ...config.tabnet, inputs: 'seed004' } }).rowShapes).toEqual(t.rowShapes);
     const sub = selectInputRows(d, Int32Array.from([3, 7]));
     expect(Array.from(sub.x[1].subarray(887, 2 * 887))).toEqual(Array.from(d.x[1].subarray(7 * 887, 8 * 887)));
   });

@@ -17,8 +17,14 @@
  * Member inputs:
  *   dense     [first pcaGenes gene PCs, first pcaCells cell PCs]  and  [872 RankGauss'd features, 15 statistics]
  *   cnn1d     the 872 features (raw, or RankGauss'd), as [872, 1]
- *   tabnet,
+ *   tabnet    (inputs 'seed001') seed 001's list, unfiltered: [cp_type, cp_time, cp_dose codes, 872 RankGauss'd
+ *             features, every gene and cell PC, one cluster label per clustering, statistics]
  *   transfer  the full set: [variance-selected, cluster one-hots, statistics, cp_time/cp_dose one-hots]
+ *             (also tabnet with inputs 'seed004')
+ *
+ * Seed 004's order, as its kernel: the variance threshold sees [genes, cells, PCs] only; the
+ * clusters and statistics are added after it (a one-hot column's variance is at most 0.25, so a
+ * 0.8 threshold after them would drop every cluster feature).
  */
 import {
   KMeans,
@@ -65,7 +71,11 @@ export interface FeatureSet {
   clusters: Float32Array;
   stats: Float32Array;
   categorical: Float32Array;
-  widths: { raw: number; pcaGenes: number; pcaCells: number; selected: number; clusters: number; stats: number; categorical: number };
+  /** cp_type (trt_cp 0, ctl_vehicle 1), cp_time (24/48/72 -> 0/1/2), cp_dose (D1/D2 -> 0/1) as integer codes. */
+  codes: Float32Array;
+  /** One K-Means label (0..k-1) per clustering (genes, cells, PCA; those that are on). */
+  clusterLabels: Float32Array;
+  widths: { raw: number; pcaGenes: number; pcaCells: number; selected: number; clusters: number; stats: number; categorical: number; codes: number; clusterLabels: number };
 }
 
 const N_RAW = 872;
@@ -113,6 +123,16 @@ function hcat(rows: number, blocks: { data: Float32Array | Float64Array; cols: n
 function oneHot(labels: Int32Array, k: number): Float32Array {
   const out = new Float32Array(labels.length * k);
   labels.forEach((l, i) => (out[i * k + l] = 1));
+  return out;
+}
+
+function codes(f: MoaFeatures): Float32Array {
+  const out = new Float32Array(f.nRows * 3);
+  for (let i = 0; i < f.nRows; i++) {
+    out[i * 3] = f.cpType[i];
+    out[i * 3 + 1] = [24, 48, 72].indexOf(f.cpTime[i]);
+    out[i * 3 + 2] = f.cpDose[i];
+  }
   return out;
 }
 
@@ -196,15 +216,19 @@ export function applyFeatureState(state: FeatureState, f: MoaFeatures): FeatureS
   ]);
   const selected = f32(VarianceThreshold.fromJSON(state.varianceThreshold).transform(mat(toSelect, n, N_RAW + kG + kC)));
   const blocks: { data: Float32Array; cols: number }[] = [];
+  const labelBlocks: { data: Float32Array; cols: number }[] = [];
   const km = state.kmeans;
-  if (km.genes) blocks.push({ data: oneHot(KMeans.fromJSON(km.genes).predict(mat(genes, n, N_GENES)), km.genes.options.nClusters), cols: km.genes.options.nClusters });
-  if (km.cells) blocks.push({ data: oneHot(KMeans.fromJSON(km.cells).predict(mat(cells, n, 100)), km.cells.options.nClusters), cols: km.cells.options.nClusters });
-  if (km.pca) {
-    const p = hcat(n, [{ data: pG, cols: kG }, { data: pC, cols: kC }]);
-    blocks.push({ data: oneHot(KMeans.fromJSON(km.pca).predict(mat(p, n, kG + kC)), km.pca.options.nClusters), cols: km.pca.options.nClusters });
-  }
+  const addClustering = (k: KMeansJSON, data: Float32Array, cols: number) => {
+    const labels = KMeans.fromJSON(k).predict(mat(data, n, cols));
+    blocks.push({ data: oneHot(labels, k.options.nClusters), cols: k.options.nClusters });
+    labelBlocks.push({ data: Float32Array.from(labels), cols: 1 });
+  };
+  if (km.genes) addClustering(km.genes, genes, N_GENES);
+  if (km.cells) addClustering(km.cells, cells, 100);
+  if (km.pca) addClustering(km.pca, hcat(n, [{ data: pG, cols: kG }, { data: pC, cols: kC }]), kG + kC);
   const clusterCols = blocks.reduce((s, b) => s + b.cols, 0);
   const clusters = blocks.length ? hcat(n, blocks) : new Float32Array(0);
+  const clusterLabels = labelBlocks.length ? hcat(n, labelBlocks) : new Float32Array(0);
   const gIdx = Array.from({ length: N_GENES }, (_, j) => j);
   const cIdx = Array.from({ length: 100 }, (_, j) => N_GENES + j);
   const stats = f32(
@@ -224,7 +248,9 @@ export function applyFeatureState(state: FeatureState, f: MoaFeatures): FeatureS
     clusters,
     stats,
     categorical: categorical(f),
-    widths: { raw: N_RAW, pcaGenes: kG, pcaCells: kC, selected: state.widths.selected, clusters: clusterCols, stats: 15, categorical: CATEGORICAL },
+    codes: codes(f),
+    clusterLabels,
+    widths: { raw: N_RAW, pcaGenes: kG, pcaCells: kC, selected: state.widths.selected, clusters: clusterCols, stats: 15, categorical: CATEGORICAL, codes: 3, clusterLabels: labelBlocks.length },
   };
 }
 
@@ -250,6 +276,17 @@ export function memberInputs(kind: MoaConfig['members'][number], fs: FeatureSet,
   }
   if (kind === 'cnn1d') {
     return { x: [config.cnn1d.input === 'raw' ? fs.raw : fs.rankGauss], rowShapes: [[N_RAW, 1]] };
+  }
+  if (kind === 'tabnet' && config.tabnet.inputs === 'seed001') {
+    const blocks = [
+      { data: fs.codes, cols: w.codes },
+      { data: fs.rankGauss, cols: N_RAW },
+      { data: fs.pcaGenes, cols: w.pcaGenes },
+      { data: fs.pcaCells, cols: w.pcaCells },
+      { data: fs.clusterLabels, cols: w.clusterLabels },
+      { data: fs.stats, cols: w.stats },
+    ];
+    return { x: [hcat(n, blocks)], rowShapes: [[blocks.reduce((s, b) => s + b.cols, 0)]] };
   }
   const full = hcat(n, [
     { data: fs.selected, cols: w.selected },

@@ -280,6 +280,17 @@ export function setPriorBias(model: tf.LayersModel, kind: MemberKind, config: Mo
   next[next.length - 1].dispose();
 }
 
+/** Row-wise [A | B] of two row-major matrices with the same rows. */
+export function hstackRows(A: Float32Array, aCols: number, B: Float32Array, bCols: number): Float32Array {
+  const n = A.length / aCols;
+  const out = new Float32Array(n * (aCols + bCols));
+  for (let i = 0; i < n; i++) {
+    out.set(A.subarray(i * aCols, (i + 1) * aCols), i * (aCols + bCols));
+    out.set(B.subarray(i * bCols, (i + 1) * bCols), i * (aCols + bCols) + aCols);
+  }
+  return out;
+}
+
 interface FitFoldArgs {
   kind: MemberKind;
   config: MoaConfig;
@@ -323,31 +334,34 @@ async function fitFold(a: FitFoldArgs): Promise<{ valid: Float32Array; test: Flo
   const early = { patience: mc.earlyStoppingPatience > 0 ? mc.earlyStoppingPatience : 1_000_000, monitor: 'logloss' };
   const metrics: Record<string, number> = {};
 
-  // Seed 004's step 1: pre-train on the non-scored targets.
+  // Seed 004's step 1: pre-train on the scored + non-scored targets (the kernel's ALL_TARGETS), or
+  // on the non-scored ones alone (pretrainTargets), keeping the best validation epoch.
   let pretrained: tf.LayersModel | undefined;
   const tc = config.transfer;
   if (kind === 'transfer' && a.nonscored && tc.pretrainEpochs > 0) {
-    const nN = a.nonscored.length / nRows;
+    const preY = tc.pretrainTargets === 'all' ? hstackRows(a.Y, nT, a.nonscored, a.nonscored.length / nRows) : a.nonscored;
+    const nN = preY.length / nRows;
+    const what = tc.pretrainTargets === 'all' ? 'scored + non-scored' : 'non-scored';
     let current: tf.LayersModel | undefined;
-    const t = memberTraining('transfer', config, () => current, stepsPerEpoch, tc.pretrainEpochs);
+    const t = memberTraining('transfer', config, () => current, stepsPerEpoch, tc.pretrainEpochs, true);
     const res = await trainModel({
       createModel: () => {
         current = buildTransferModel({ inputDim: a.inputs.rowShapes[0][0], outputDim: nN, hidden: tc.hidden, dropout: tc.dropout, seed: foldSeed }, 'moa_transfer_pretrain');
-        if (tc.priorBias) setPriorBias(current, 'transfer', config, takeRows(a.nonscored!, nN, a.train), nN);
+        if (tc.priorBias) setPriorBias(current, 'transfer', config, takeRows(preY, nN, a.train), nN);
         return current;
       },
       loss: t.loss,
       optimizer: t.optimizer,
       schedule: t.schedule,
-      trainBatches: source(xTrain, takeRows(a.nonscored, nN, a.train), nN, true),
-      validBatches: source(xValid, takeRows(a.nonscored, nN, a.valid), nN, false),
+      trainBatches: source(xTrain, takeRows(preY, nN, a.train), nN, true),
+      validBatches: source(xValid, takeRows(preY, nN, a.valid), nN, false),
       epochs: tc.pretrainEpochs,
       seed: foldSeed,
       restoreBest: true,
       earlyStopping: early,
       metrics: valMetric,
       checkpointDir: path.join(a.foldDir, 'pretrain_ckpt'),
-      log: (l) => a.log(`pretrain (non-scored) ${l}`),
+      log: (l) => a.log(`pretrain (${what}) ${l}`),
       progress: false,
     });
     pretrained = res.model;

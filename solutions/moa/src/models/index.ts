@@ -73,8 +73,11 @@ export interface MemberTraining {
   schedule?: LrSchedule;
 }
 
-/** Loss, optimizer and schedule of one member (transfer: of one of its two steps). */
-export function memberTraining(kind: MemberKind, config: MoaConfig, getModel: () => tf.LayersModel | undefined, stepsPerEpoch: number, epochs: number): MemberTraining {
+/**
+ * Loss, optimizer and schedule of one member. Transfer: `pretrain` picks step 1's weight decay and
+ * OneCycle (the kernel's ALL_TARGETS values), otherwise step 2's (SCORED_ONLY).
+ */
+export function memberTraining(kind: MemberKind, config: MoaConfig, getModel: () => tf.LayersModel | undefined, stepsPerEpoch: number, epochs: number, pretrain = false): MemberTraining {
   switch (kind) {
     case 'dense':
       return {
@@ -96,10 +99,13 @@ export function memberTraining(kind: MemberKind, config: MoaConfig, getModel: ()
     }
     case 'transfer': {
       const c = config.transfer;
+      const weightDecay = pretrain ? c.pretrainWeightDecay : c.weightDecay;
+      const maxLr = pretrain ? c.pretrainMaxLr : c.maxLr;
+      const divFactor = pretrain ? c.pretrainDivFactor : c.divFactor;
       return {
-        loss: withL2(smoothBceWithLogits(c.labelSmoothing), getModel, c.weightDecay),
+        loss: withL2(smoothBceWithLogits(c.labelSmoothing), getModel, weightDecay),
         optimizer: () => adamW({ learningRate: c.learningRate, weightDecay: 0, epsilon: 1e-8 }),
-        schedule: oneCycle({ maxLr: c.maxLr, totalSteps: Math.max(1, epochs * stepsPerEpoch), pctStart: c.pctStart, divFactor: c.divFactor }),
+        schedule: oneCycle({ maxLr, totalSteps: Math.max(1, epochs * stepsPerEpoch), pctStart: c.pctStart, divFactor }),
       };
     }
   }
