@@ -40,9 +40,16 @@ export interface IonSwitchingConfig {
     /** Append signal^2 (seed: sig*sig). */
     signalSquared: boolean;
     /**
+     * z-score the clean signal with the train rows' mean and standard deviation before the lags and
+     * signal^2 are taken (test with the same), as the public Keras WaveNet kernels' `normalize(train,
+     * test)` that the seed's code comes from: the write-up's "applied normalization". The forest
+     * sees the unscaled signal (its quantile bins make it indifferent to an increasing affine map).
+     */
+    normaliseSignal: boolean;
+    /**
      * Scale every model input column (lags, signal^2 and the 11 forest probabilities) to zero mean
-     * and unit variance with the train rows' statistics (test uses the same). Not in the write-up;
-     * off in base/kaggle. Unscaled, the lags sit on the 0..10 channel scale, signal^2 reaches 100
+     * and unit variance with the train rows' statistics (test uses the same). Not in the write-up
+     * (ours: it also rescales the forest probabilities); off in base/kaggle. Unscaled, the lags sit on the 0..10 channel scale, signal^2 reaches 100
      * and the rare levels' probabilities barely leave 0, and the short default training leaned on
      * the signal: z-scoring everything lifted cgtw's fold-1 macro F1 from 0.901 to 0.927, z-scoring
      * only the signal columns to 0.902 (default data, seed 42).
@@ -72,34 +79,46 @@ export interface IonSwitchingConfig {
     };
   };
   sequence: {
-    /** Samples per sequence (seed: 4000). Must divide the train batch length. */
+    /** Samples per sequence (the public kernel's GROUP_BATCH_SIZE 4000; the write-up's code takes it as shape_[0]). Must divide the train batch length. */
     length: number;
     /** Sub-sequences the GRU branch folds into the batch (seed: 8). */
     fold: number;
   };
   train: {
-    /** GroupKFold splits over sequence groups (seed: 5). */
+    /** GroupKFold splits over sequence groups (the write-up's "GKF"; 5 = the public kernel's SPLITS). */
     folds: number;
     epochs: number;
-    /** Sequences per step (seed notebook: 16). */
+    /** Sequences per step (the public kernel's NNBATCHSIZE 16; the write-up does not state it). */
     batchSize: number;
     predictBatchSize: number;
-    /** Adam learning rate (seed notebook: 0.0015). */
+    /** Adam learning rate (the public kernel's LR 0.0015; the write-up does not state it). */
     lr: number;
     /**
      * The dynamic schedule: lr / divisors[i] once the epoch passes boundaries[i-1] (fractions of
-     * the epochs; seed notebook at 110 epochs: 30, 40, ..., 90 -> lr/3, lr/5, ..., lr/13, lr/100).
+     * the epochs; the public kernel's lr_schedule at 110 epochs: 30, 40, ..., 90 -> lr/3, lr/5, ..., lr/13, lr/100;
+     * the write-up says only "dynamic learning rate scheduling").
      */
     lrBoundaries: number[];
     lrDivisors: number[];
-    /** SWA around Adam: average every `everySteps` optimizer steps after `startFraction` of the steps. */
-    swa: { enabled: boolean; everySteps: number; startFraction: number };
+    /**
+     * SWA around Adam: average every `everySteps` optimizer steps after `startFraction` of the steps.
+     * `apply`: write the average into the model at the end (with the BatchNormalization refresh);
+     * false keeps the raw weights, as the seed's `tfa.optimizers.SWA(opt)` without
+     * `assign_average_vars` predicts (the averaging then has no effect on the result).
+     */
+    swa: { enabled: boolean; everySteps: number; startFraction: number; apply: boolean };
+    /**
+     * Which epoch's weights a fold keeps: 'best-f1' the epoch with the highest validation macro F1
+     * (the write-up's "best choose: f1 score"; needs validateEachEpoch), 'last' the last epoch's.
+     * Not with an applied SWA average (that replaces the weights).
+     */
+    checkpoint: 'last' | 'best-f1';
     /**
      * 'none', 'balanced' (n / (k * count_k)), 'sqrt-balanced' (its square root) or 11 explicit
      * weights (the seed: sample weights "not working" on its full-length training).
      */
     classWeights: 'none' | 'balanced' | 'sqrt-balanced' | number[];
-    /** Macro F1 on the validation fold after every epoch (the seed notebook's callback). */
+    /** Macro F1 and accuracy on the validation fold after every epoch (the public kernel's MacroF1 callback; the write-up's metric: accuracy). */
     validateEachEpoch: boolean;
     /** Members trained by `train` (keys of `members`), in order; the first is "the model". */
     members: string[];
@@ -162,6 +181,11 @@ export function validateConfig(c: IonSwitchingConfig, file: string): IonSwitchin
   }
   if (!t.lrBoundaries.every((b, i) => b > 0 && b < 1 && (i === 0 || b > t.lrBoundaries[i - 1]))) fail(file, 'train.lrBoundaries must be increasing fractions in (0, 1)');
   if (!isInt(t.swa.everySteps, 1) || !(t.swa.startFraction >= 0 && t.swa.startFraction < 1)) fail(file, 'train.swa.everySteps must be >= 1 and train.swa.startFraction in [0, 1)');
+  if (typeof t.swa.apply !== 'boolean') fail(file, `train.swa.apply must be true or false, got ${JSON.stringify(t.swa.apply)}`);
+  if (t.checkpoint !== 'last' && t.checkpoint !== 'best-f1') fail(file, `train.checkpoint must be 'last' or 'best-f1', got ${JSON.stringify(t.checkpoint)}`);
+  if (t.checkpoint === 'best-f1' && !t.validateEachEpoch) fail(file, "train.checkpoint 'best-f1' needs train.validateEachEpoch true (the F1 is measured on the validation fold after every epoch)");
+  if (t.checkpoint === 'best-f1' && t.swa.enabled && t.swa.apply) fail(file, "train.checkpoint 'best-f1' cannot be used with an applied SWA average (train.swa.apply true replaces the weights); set one of them off");
+  if (typeof f.normaliseSignal !== 'boolean') fail(file, `features.normaliseSignal must be true or false, got ${JSON.stringify(f.normaliseSignal)}`);
   if (Array.isArray(t.classWeights)) {
     if (t.classWeights.length !== 11 || !t.classWeights.every((w) => typeof w === 'number' && w >= 0)) fail(file, 'train.classWeights as a list needs 11 non-negative weights');
   } else if (!['none', 'balanced', 'sqrt-balanced'].includes(t.classWeights)) {

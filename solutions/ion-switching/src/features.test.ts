@@ -1,7 +1,7 @@
 import { ionTestLayout, ionTrainLayout, DataError } from '@repro/io';
 import type { IonSwitchingConfig } from './config';
 import type { IonTable } from './data';
-import { argmaxRows, columnStats, modelFeatures, standardiseColumns, rowFolds, sequenceFolds, testSequences, trainSequences } from './features';
+import { argmaxRows, columnStats, modelFeatures, normaliseSignal, signalStats, standardiseColumns, rowFolds, sequenceFolds, testSequences, trainSequences } from './features';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -42,7 +42,8 @@ describe('modelFeatures', () => {
     const clean = Float32Array.from({ length: 20 }, (_, i) => i);
     const t = { nRows: 20, clean, segments } as unknown as IonTable;
     const rfc = Float32Array.from({ length: 20 * 11 }, (_, i) => (i % 11 === 3 ? 1 : 0));
-    const { x, cols, names } = modelFeatures(base, t, rfc);
+    const raw = { ...base, features: { ...base.features, normaliseSignal: false } };
+    const { x, cols, names } = modelFeatures(raw, t, rfc);
     expect(cols).toBe(19);
     expect(names.slice(0, 8)).toEqual(['signal_shift_-3', 'signal_shift_-2', 'signal_shift_-1', 'signal_shift_0', 'signal_shift_1', 'signal_shift_2', 'signal_shift_3', 'signal_sq']);
     // row 5 is the second row of batch 2 (rows 4..5): lag -1 looks ahead past the edge -> 0
@@ -50,6 +51,24 @@ describe('modelFeatures', () => {
     expect(row(5).slice(0, 8)).toEqual([0, 0, 0, 5, 4, 0, 0, 25]);
     expect(row(4).slice(0, 8)).toEqual([0, 0, 5, 4, 0, 0, 0, 16]);
     expect(argmaxRows(x.filter((_, j) => j % cols >= 8), 11)[7]).toBe(3);
+  });
+});
+
+describe('normaliseSignal (the kernels\' normalize(train, test))', () => {
+  it('z-scores the signal with the train mean and ddof-1 std before the lags and signal^2, test with the train statistics', () => {
+    const st = signalStats([0, 2, 4, 6]);
+    expect(st.mean).toBe(3);
+    expect(st.std).toBeCloseTo(Math.sqrt(20 / 3), 12); // pandas' std (ddof 1)
+    expect(Array.from(normaliseSignal([3, 9], st)).map((v) => +v.toFixed(5))).toEqual([0, +(6 / Math.sqrt(20 / 3)).toFixed(5)]);
+    const segments = ionTrainLayout(20);
+    const clean = Float32Array.from({ length: 20 }, (_, i) => i);
+    const t = { nRows: 20, clean, segments } as unknown as IonTable;
+    const rfc = new Float32Array(20 * 11);
+    const cfg = { ...base, features: { ...base.features, normaliseSignal: true } };
+    expect(() => modelFeatures(cfg, t, rfc)).toThrow(/normaliseSignal needs the train signal statistics/);
+    const { x, cols } = modelFeatures(cfg, t, rfc, { mean: 2, std: 2 });
+    // row 5 (second row of batch 2): signal (5 - 2) / 2 = 1.5, lag +1 is row 4: 1; signal^2 of the normalised value
+    expect(Array.from(x.subarray(5 * cols, 5 * cols + 8))).toEqual([0, 0, 0, 1.5, 1, 0, 0, 2.25]);
   });
 });
 

@@ -157,13 +157,20 @@ export function argmaxRows(p: ArrayLike<number>, k: number): Int32Array {
  * The model's input per row: signal shifted by each lag (per segment, 0 outside it), signal^2,
  * then the 11 forest probabilities. Row-major rows x featureCount.
  */
-export function modelFeatures(config: IonSwitchingConfig, t: IonTable, rfc?: Float32Array): { x: Float32Array; cols: number; names: string[] } {
+export function modelFeatures(
+  config: IonSwitchingConfig,
+  t: IonTable,
+  rfc?: Float32Array,
+  signalStats?: SignalStats,
+): { x: Float32Array; cols: number; names: string[] } {
   const f = config.features;
   const lags = f.lags;
   const names = lags.map((k) => `signal_shift_${k}`);
-  const parts: { data: ArrayLike<number>; cols: number }[] = [{ data: perSegment(t.clean, t.segments, lags.length, (p) => lagFeatures(p, { lags }).data), cols: lags.length }];
+  if (f.normaliseSignal && !signalStats) throw new Error('modelFeatures: features.normaliseSignal needs the train signal statistics');
+  const sig = f.normaliseSignal && signalStats ? normaliseSignal(t.clean, signalStats) : t.clean;
+  const parts: { data: ArrayLike<number>; cols: number }[] = [{ data: perSegment(sig, t.segments, lags.length, (p) => lagFeatures(p, { lags }).data), cols: lags.length }];
   if (f.signalSquared) {
-    parts.push({ data: signalSquared(t.clean), cols: 1 });
+    parts.push({ data: signalSquared(sig), cols: 1 });
     names.push('signal_sq');
   }
   if (f.rfc.enabled) {
@@ -179,6 +186,27 @@ export function modelFeatures(config: IonSwitchingConfig, t: IonTable, rfc?: Flo
     off += p.cols;
   }
   return { x, cols, names };
+}
+
+export interface SignalStats {
+  mean: number;
+  std: number;
+}
+
+/** Mean and sample standard deviation (pandas' ddof 1) of a signal, as the public kernels' `train.signal.mean()/std()`. */
+export function signalStats(x: ArrayLike<number>): SignalStats {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i];
+  const mean = s / x.length;
+  let q = 0;
+  for (let i = 0; i < x.length; i++) q += (x[i] - mean) ** 2;
+  return { mean, std: Math.sqrt(q / Math.max(1, x.length - 1)) };
+}
+
+/** (x - mean) / std: the kernels' `normalize(train, test)`, with the train statistics for both. */
+export function normaliseSignal(x: ArrayLike<number>, st: SignalStats): Float32Array {
+  if (!(st.std > 0)) throw new Error(`normaliseSignal: the train signal's standard deviation is ${st.std}`);
+  return Float32Array.from(x, (v) => (v - st.mean) / st.std);
 }
 
 /** Sequences of `len` rows tiling a table: start row of each, in row order. */

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ionTimeAt, saveNpy } from '@repro/io';
+import { ionTimeAt, loadConfig, saveNpy } from '@repro/io';
 import type { BackendInfo } from '@repro/layers';
 import type { IonSwitchingConfig } from './config';
 import { loadAndClean } from './data';
@@ -15,16 +15,8 @@ import { infer } from './infer';
 const K = 11;
 const nTrain = 40;
 const nTest = 20;
-const smoke = (dataDir: string): IonSwitchingConfig => {
-  const read = (name: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'configs', `${name}.json`), 'utf8'));
-  const { extends: _b, ...base } = read('base');
-  const { extends: _s, ...own } = read('smoke');
-  const merge = (a: any, b: any): any =>
-    a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)
-      ? Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, k in b ? merge(a[k], b[k]) : a[k]]))
-      : b;
-  return { ...merge(base, own), data: { dir: dataDir } } as IonSwitchingConfig;
-};
+// The smoke config as the CLI resolves it (smoke extends default extends base).
+const smoke = (dataDir: string): IonSwitchingConfig => ({ ...loadConfig<IonSwitchingConfig>(path.join(__dirname, '..'), 'smoke', {}), data: { dir: dataDir } });
 
 const yTrain = Int32Array.from({ length: nTrain }, (_, i) => Math.floor(i / 4) % 3);
 const yTest = Int32Array.from({ length: nTest }, (_, i) => (i * 7) % 3);

@@ -6,7 +6,7 @@ import { epochLrs, perGroupF1 } from './train';
 const base = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'configs', 'base.json'), 'utf8')) as IonSwitchingConfig;
 
 describe('dynamic learning-rate schedule', () => {
-  it("reproduces the seed notebook's lr_schedule at 110 epochs: LR to 30, then LR/3, /5, ..., /13 every 10, LR/100 from 90", () => {
+  it("reproduces the public kernel's lr_schedule (the write-up: 'dynamic learning rate scheduling') at 110 epochs: LR to 30, then LR/3, /5, ..., /13 every 10, LR/100 from 90", () => {
     const lrs = epochLrs(base.train);
     const LR = 0.0015;
     const expected = (e: number) => (e < 30 ? LR : e < 40 ? LR / 3 : e < 50 ? LR / 5 : e < 60 ? LR / 7 : e < 70 ? LR / 9 : e < 80 ? LR / 11 : e < 90 ? LR / 13 : LR / 100);

@@ -24,7 +24,7 @@ import {
 import { confusionMatrix, macroF1, perClassF1 } from '@repro/metrics';
 import { featureCount, type IonSwitchingConfig } from './config';
 import { loadAndClean, roundLabels, type LoadedData } from './data';
-import { argmaxRows, columnStats, forestFeatures, modelFeatures, standardiseColumns, rowFolds, sequenceFolds, testSequences, trainSequences, type Sequences } from './features';
+import { argmaxRows, columnStats, forestFeatures, modelFeatures, signalStats, standardiseColumns, rowFolds, sequenceFolds, testSequences, trainSequences, type Sequences } from './features';
 import { buildCnnGruTransformerWave, trainableParamCount } from './model';
 
 export const SOLUTION = 'ion-switching';
@@ -60,8 +60,11 @@ export async function prepare(config: IonSwitchingConfig, runDir: string, seed: 
     rfcTest = f.test;
     rfcOofF1 = f.oofF1;
   }
-  const tr = modelFeatures(config, data.train, rfcTrain);
-  const te = modelFeatures(config, data.test, rfcTest);
+  // The kernels' normalize(train, test): train statistics over every train row, applied to both.
+  const sst = config.features.normaliseSignal ? signalStats(data.train.clean) : undefined;
+  if (sst) log(`Signal normalised with the train statistics before the lags and signal^2: mean ${sst.mean.toFixed(4)}, std ${sst.std.toFixed(4)}`);
+  const tr = modelFeatures(config, data.train, rfcTrain, sst);
+  const te = modelFeatures(config, data.test, rfcTest, sst);
   if (tr.cols !== featureCount(config)) throw new Error(`prepare: built ${tr.cols} features, expected ${featureCount(config)}`);
   if (config.features.standardise) {
     // Statistics of the train rows only (no labels involved), applied to train and test alike.
@@ -180,33 +183,39 @@ async function trainMemberFold(args: {
   log(`${ids.length} train sequences (${tr.length - ids.length} with outlier rows left out), ${valid.length} valid; ${stepsPerEpoch} steps/epoch of ${t.batchSize}`);
   const t0 = performance.now();
   const epochTimes: number[] = [];
-  const { model } = await trainModel({
+  const { model, bestEpoch } = await trainModel({
     createModel: () => buildMember(config, member, F, seed * 1000 + fold),
     loss: categoricalCrossentropy({ classWeights: cw }),
     optimizer: () => kerasAdam({ learningRate: lrs[0] }),
     schedule: epochListSchedule({ lrs }),
     trainBatches: arrayBatchSource({ x, xShape: [ids.length, seq.len, F], y: yy, yShape: [ids.length, seq.len, K], batchSize: t.batchSize, shuffle: true, seed: seed * 31 + fold }),
     validBatches: validSource,
-    metrics: validSource ? [{ name: 'macroF1', fn: (a, b) => f1OfTensors(a, b) }] : [],
+    // macro F1 (the kernel's callback, and the write-up's "best choose") and accuracy (its "metric").
+    metrics: validSource ? [{ name: 'macroF1', fn: (a, b) => f1OfTensors(a, b) }, { name: 'accuracy', fn: (a, b) => accuracyOfTensors(a, b) }] : [],
     epochs: t.epochs,
     seed: seed + fold,
-    restoreBest: false, // the seed keeps the last (SWA-averaged) weights
-    swa: t.swa.enabled ? { everySteps: t.swa.everySteps, startStep: Math.floor(t.swa.startFraction * totalSteps) } : undefined,
+    // 'best-f1': the epoch with the highest validation macro F1; 'last': the last epoch's weights.
+    restoreBest: t.checkpoint === 'best-f1',
+    bestMonitor: validSource ? 'macroF1' : undefined,
+    swa: t.swa.enabled ? { everySteps: t.swa.everySteps, startStep: Math.floor(t.swa.startFraction * totalSteps), apply: t.swa.apply } : undefined,
     checkpointDir: path.join(foldDir, 'ckpt'),
     log,
     onEpochEnd: (r: EpochRecord) => {
       epochTimes.push(r.seconds);
-      log(`epoch ${r.epoch + 1}/${t.epochs}: ${r.seconds.toFixed(1)} s = ${(r.seconds / stepsPerEpoch).toFixed(2)} s/step, loss ${r.loss.toFixed(4)}${r.metrics.macroF1 !== undefined ? `, valid macro F1 ${r.metrics.macroF1.toFixed(4)}` : ''}`);
+      const valid = r.metrics.macroF1 !== undefined ? `, valid macro F1 ${r.metrics.macroF1.toFixed(4)}, accuracy ${r.metrics.accuracy.toFixed(4)}` : '';
+      log(`epoch ${r.epoch + 1}/${t.epochs}: ${r.seconds.toFixed(1)} s = ${(r.seconds / stepsPerEpoch).toFixed(2)} s/step, loss ${r.loss.toFixed(4)}${valid}`);
     },
   });
   const trainSeconds = (performance.now() - t0) / 1000;
+  const kept = bestEpoch < 0 ? 'the SWA average' : `epoch ${bestEpoch + 1}${t.checkpoint === 'best-f1' ? ' (best valid macro F1)' : ' (last)'}`;
+  log(`keeping the weights of ${kept}${t.swa.enabled && !t.swa.apply ? '; SWA averaged but not applied' : ''}`);
   await model.save(modelDirHandler(path.join(foldDir, 'model')));
   const p0 = performance.now();
   const pred = predictSequences(model, prep.xTrain, F, seq, valid, t.predictBatchSize);
   model.dispose();
   return {
     valid: pred,
-    metrics: { trainSeconds, predictSeconds: (performance.now() - p0) / 1000, secondsPerStep: epochTimes.length ? epochTimes.reduce((a, b) => a + b, 0) / epochTimes.length / stepsPerEpoch : NaN },
+    metrics: { keptEpoch: bestEpoch < 0 ? -1 : bestEpoch + 1, trainSeconds, predictSeconds: (performance.now() - p0) / 1000, secondsPerStep: epochTimes.length ? epochTimes.reduce((a, b) => a + b, 0) / epochTimes.length / stepsPerEpoch : NaN },
   };
 }
 
@@ -266,6 +275,21 @@ function labelsOf(y: Int32Array, seq: Sequences, ids: ArrayLike<number>): Int32A
   const out = new Int32Array(ids.length * seq.len);
   for (let i = 0; i < ids.length; i++) out.set(y.subarray(seq.starts[ids[i]], seq.starts[ids[i]] + seq.len), i * seq.len);
   return out;
+}
+
+function accuracyOfTensors(yTrue: tf.Tensor, yPred: tf.Tensor): number {
+  const [a, b] = tf.tidy(() => [tf.argMax(yTrue, -1), tf.argMax(yPred, -1)]);
+  const acc = accuracy(a.dataSync(), b.dataSync());
+  tf.dispose([a, b]);
+  return acc;
+}
+
+/** Share of rows whose label equals the prediction (Keras' 'accuracy' on one-hot targets). */
+export function accuracy(y: ArrayLike<number>, pred: ArrayLike<number>): number {
+  if (y.length !== pred.length || y.length === 0) throw new Error(`accuracy: expected equal non-empty lengths, got ${y.length} and ${pred.length}`);
+  let n = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] === pred[i]) n++;
+  return n / y.length;
 }
 
 function f1OfTensors(yTrue: tf.Tensor, yPred: tf.Tensor): number {
@@ -386,13 +410,14 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
       members.push({
         name: member,
         oofMacroF1: f1,
+        oofAccuracy: accuracy(y, pred),
         oofMacroF1WithoutOutliers: macroF1(yClean, clean),
         perGroup: groups,
         perFold: res.reports.map((r) => ({ fold: r.fold + 1, macroF1: r.score, seconds: r.seconds, resumed: r.resumed, ...r.metrics })),
         seconds: (performance.now() - m0) / 1000,
       });
       writeConfusionSvg(run.path('members', member, 'confusion_matrix.svg'), y, pred, `ion-switching ${run.id} ${member}: OOF confusion (row-normalised)`);
-      log(`[${member}] OOF macro F1 ${f1.toFixed(5)}; per group ${Object.entries(groups).map(([g, v]) => `${g} ${v.toFixed(4)}`).join(', ')}`);
+      log(`[${member}] OOF macro F1 ${f1.toFixed(5)}, accuracy ${accuracy(y, pred).toFixed(5)}; per group ${Object.entries(groups).map(([g, v]) => `${g} ${v.toFixed(4)}`).join(', ')}`);
     }
   });
 
@@ -404,6 +429,7 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
     return `  ${g.name.padEnd(9)} model ${fmt(mg)}  rounding ${fmt(roundingGroups[g.name])}  Bayes ${fmt(truth?.perGroup[g.name]?.trainBayes)}`;
   });
   log(`OOF macro F1 (model = member ${model.name}) = ${(model.oofMacroF1 as number).toFixed(5)}`);
+  log(`OOF accuracy (model) = ${(model.oofAccuracy as number).toFixed(5)}`);
   log(`OOF macro F1 rounding baseline = ${roundingF1.toFixed(5)}`);
   if (truth?.bayes !== undefined) log(`Bayes ceiling (synthetic truth) = ${truth.bayes.toFixed(5)}`);
   if (prep.rfcOofF1 !== undefined) log(`RFC proba features alone (OOF argmax) = ${prep.rfcOofF1.toFixed(5)}`);
@@ -413,6 +439,7 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
   writeConfusionSvg(run.path('confusion_matrix_rounding.svg'), y, roundPred, `ion-switching ${run.id}: rounding baseline confusion (row-normalised)`);
   return run.writeMetrics({
     oofMacroF1: model.oofMacroF1,
+    oofAccuracy: model.oofAccuracy,
     model: model.name,
     roundingMacroF1: roundingF1,
     roundingPerGroup: roundingGroups,
