@@ -31,12 +31,24 @@ export interface HmsEfficientnetConfig {
     tileWidth: number;
     /** Frames cut from each side of the 300-frame (10-min) Kaggle window (the seed's img[:, 22:-22]). */
     kaggleCropFrames: number;
+    /**
+     * true: the kernel's `X[14:-14, :, k] = img[:, 22:-22] / 2.0`, the 100 frequency rows in the
+     * middle 100 of 128 tile rows (scaled to tileHeight), halved, zero rows around. false: the
+     * 100 rows resized to the whole tile (not in the seed; the configs before this option).
+     */
+    kagglePad: boolean;
     /** Seconds of raw EEG (the middle of the file) for the EEG and wavelet spectrograms (the seed: 50). */
     eegSeconds: number;
-    /** EEG spectrogram per chain: librosa-style mel (the seed's notebook) or Kaggle-style STFT (hmsSpectrogram). */
-    eegSpectrogram: { method: 'mel' | 'stft'; frames: number; nMels: number; nfft: number; fmax: number };
-    /** wavedec(wavelet, level) per bipolar pair; per-level mean |c| and std over `frames` time frames. */
-    wavelet: { wavelet: 'db1'; level: number; frames: number };
+    /**
+     * EEG spectrogram per chain: librosa-style mel (the kernel's spectrogram_from_eeg: n_fft, win_length,
+     * n_mels, fmax, hop = samples // frames) or Kaggle-style STFT (hmsSpectrogram). `logStandardize`:
+     * the write-up's log_and_Standarize applied to the chain image (its code does so before the resize).
+     */
+    eegSpectrogram: { method: 'mel' | 'stft'; frames: number; nMels: number; nfft: number; winLength: number; fmax: number; logStandardize: boolean };
+    /** The write-up's wavelet features: wavedec(wavelet, level) of each Kaggle spectrogram column, mean and std per level. */
+    wavelet: { wavelet: 'db1'; level: number };
+    /** 3: the image in three identical channels (the kernel's torch.cat([x, x, x]), the RGB stem); 1: once. */
+    imageChannels: 1 | 3;
     /**
      * Add a second input channel holding each pixel's row position (-1 at the top, 1 at the
      * bottom). Not in the seed: a CNN with global pooling learns *which frequency* from padding
@@ -89,6 +101,10 @@ export interface HmsEfficientnetConfig {
     weightDecay: number;
     /** Gradient-norm clipping (the seed's MAX_GRAD_NORM). */
     clipNorm: number;
+    /** Shuffle the training rows every epoch (the kernel's and the write-up's code: DataLoader(shuffle=False)). */
+    shuffle: boolean;
+    /** Drop the last incomplete batch of every epoch (the kernel's DataLoader(drop_last=True)). */
+    dropLast: boolean;
     /** Fold worker processes (wasm computes on one thread; 2 workers use 2 cores). */
     workers: number;
     /**
@@ -142,10 +158,13 @@ export function validateConfig(c: HmsEfficientnetConfig, file: string): HmsEffic
   if (!isPos(i.eegSeconds) || i.eegSeconds * 200 < 1024) fail(file, `inputs.eegSeconds must be >= 5.12 (1024 samples), got ${i.eegSeconds}`);
   if (!['mel', 'stft'].includes(i.eegSpectrogram.method)) fail(file, `inputs.eegSpectrogram.method must be 'mel' or 'stft', got '${i.eegSpectrogram.method}'`);
   if (!isInt(i.eegSpectrogram.frames, 2) || !isInt(i.eegSpectrogram.nMels, 2) || !isInt(i.eegSpectrogram.nfft, 16)) fail(file, 'inputs.eegSpectrogram.frames, nMels, nfft must be integers >= 2');
+  if (!isInt(i.eegSpectrogram.winLength, 1) || i.eegSpectrogram.winLength > i.eegSpectrogram.nfft) fail(file, `inputs.eegSpectrogram.winLength must be an integer in 1..nfft (${i.eegSpectrogram.nfft}), got ${i.eegSpectrogram.winLength}`);
+  if (typeof i.eegSpectrogram.logStandardize !== 'boolean') fail(file, `inputs.eegSpectrogram.logStandardize must be true or false, got ${i.eegSpectrogram.logStandardize}`);
+  if (typeof i.kagglePad !== 'boolean') fail(file, `inputs.kagglePad must be true or false, got ${i.kagglePad}`);
+  if (i.imageChannels !== 1 && i.imageChannels !== 3) fail(file, `inputs.imageChannels must be 1 or 3, got ${i.imageChannels}`);
   if (!(i.eegSpectrogram.fmax > 0 && i.eegSpectrogram.fmax <= 100)) fail(file, `inputs.eegSpectrogram.fmax must be in (0, 100] Hz, got ${i.eegSpectrogram.fmax}`);
   if (i.wavelet.wavelet !== 'db1') fail(file, `inputs.wavelet.wavelet: the seed uses 'db1', got '${i.wavelet.wavelet}'`);
-  if (!isInt(i.wavelet.level, 1) || !isInt(i.wavelet.frames, 1)) fail(file, 'inputs.wavelet.level and frames must be integers >= 1');
-  if (i.eegSeconds * 200 < i.wavelet.frames * 2 ** i.wavelet.level) fail(file, `inputs.wavelet: ${i.wavelet.frames} frames x 2^${i.wavelet.level} exceed the ${i.eegSeconds * 200} EEG samples`);
+  if (!isInt(i.wavelet.level, 1)) fail(file, `inputs.wavelet.level must be an integer >= 1, got ${i.wavelet.level}`);
   if (typeof i.positionChannel !== 'boolean') fail(file, `inputs.positionChannel must be true or false, got ${i.positionChannel}`);
   if (!(i.hflip >= 0 && i.hflip <= 1)) fail(file, `inputs.hflip must be a probability in [0, 1], got ${i.hflip}`);
   if (!EFFICIENTNET_VARIANTS.includes(m.variant)) fail(file, `model.variant must be one of ${EFFICIENTNET_VARIANTS.join(', ')}, got '${m.variant}'`);
@@ -164,6 +183,7 @@ export function validateConfig(c: HmsEfficientnetConfig, file: string): HmsEffic
   if (!isInt(t.predictBatchSize, 1)) fail(file, `train.predictBatchSize must be an integer >= 1, got ${t.predictBatchSize}`);
   if (!isPos(t.maxLr) || !(t.pctStart > 0 && t.pctStart < 1) || !isPos(t.divFactor) || !isPos(t.finalDivFactor)) fail(file, 'train.maxLr, divFactor, finalDivFactor must be > 0 and pctStart in (0, 1)');
   if (!(t.weightDecay >= 0) || !isPos(t.clipNorm)) fail(file, 'train.weightDecay must be >= 0 and train.clipNorm > 0');
+  if (typeof t.shuffle !== 'boolean' || typeof t.dropLast !== 'boolean') fail(file, `train.shuffle and train.dropLast must be true or false, got ${t.shuffle}, ${t.dropLast}`);
   if (typeof t.randomWindows !== 'boolean') fail(file, `train.randomWindows must be true or false, got ${t.randomWindows}`);
   if (!isInt(t.workers, 1)) fail(file, `train.workers must be an integer >= 1, got ${t.workers}`);
   if (t.twoStage.enabled && (!isInt(t.twoStage.epochs, 1) || !isPos(t.twoStage.maxLr))) fail(file, 'train.twoStage.epochs must be >= 1 and maxLr > 0');

@@ -10,7 +10,7 @@ import { withWorkerPool } from '@repro/cv';
 import { createRun, writeFileAtomic, type Run } from '@repro/io';
 import { MODALITIES, type Combination, type HmsEfficientnetConfig, type Modality } from './config';
 import { StepTimer } from './timing';
-import { cacheDirFor, newFoldPool, prepareTrainData, SOLUTION, trainRun, unfinishedFolds, workerSpawner, type FoldPool, type TrainContext } from './train';
+import { cacheDirFor, newFoldPool, prepareTrainData, SOLUTION, trainRun, unfinishedFolds, weightsNote, workerSpawner, type FoldPool, type TrainContext } from './train';
 
 /** timm's names, as the seed's table prints them. */
 const MODEL_NAMES: Record<string, string> = { b0: 'tf_efficientnet_b0', b4: 'efficientnet_b4' };
@@ -19,8 +19,12 @@ export interface ExperimentRow {
   variant: string;
   model: string;
   combination: Combination;
+  /** Kaggle's KL of the OOF predictions. */
   cvKL: number;
+  /** The write-up's get_result on the same predictions (its table's "CV Result"). */
+  getResult: number;
   baselineKL: number;
+  baselineGetResult: number;
   run: string;
 }
 
@@ -45,17 +49,21 @@ export function cellConfig(config: HmsEfficientnetConfig, variant: HmsEfficientn
   return sub;
 }
 
-/** The seed's result table: models in config order, rows by CV ascending, each model's best in bold. */
+/**
+ * The seed's result table: models in config order, rows by CV ascending, each model's best in bold.
+ * "CV Result" is the write-up's get_result (comparable with its 1.28-1.37); "Kaggle KL" is the
+ * competition's score of the same OOF predictions. Rows are ordered by the write-up's metric.
+ */
 export function resultTable(rows: ExperimentRow[], variants: readonly string[]): string {
   const lines = [
-    '| Model             | Use Kaggle Spectrograms | Use EEG Spectrograms | Use Wavelet Spectrograms | CV Result   |',
-    '|-------------------|-------------------------|----------------------|--------------------------|-------------|',
+    '| Model             | Use Kaggle Spectrograms | Use EEG Spectrograms | Use Wavelet Spectrograms | CV Result   | Kaggle KL |',
+    '|-------------------|-------------------------|----------------------|--------------------------|-------------|-----------|',
   ];
   for (const v of variants) {
-    const group = rows.filter((r) => r.variant === v).sort((a, b) => a.cvKL - b.cvKL);
+    const group = rows.filter((r) => r.variant === v).sort((a, b) => a.getResult - b.getResult);
     group.forEach((r, i) => {
       const b = (s: string) => (i === 0 ? `**${s}**` : s);
-      const cells = [r.model, ...r.combination.map((x) => (x ? 'True' : 'False')), r.cvKL.toFixed(4)].map(b);
+      const cells = [r.model, ...r.combination.map((x) => (x ? 'True' : 'False')), r.getResult.toFixed(4), r.cvKL.toFixed(4)].map(b);
       lines.push(`| ${cells.join(' | ')} |`);
     });
   }
@@ -71,6 +79,8 @@ export async function experiment(ctx: TrainContext): Promise<ExperimentRow[]> {
   const timer = new StepTimer(log, run.path('timings.json'));
   log(`hms-efficientnet experiment: ${e.combinations.length} combinations x ${e.variants.join(', ')}, ${e.folds} folds, ${e.epochs} epochs -> ${run.dir}`);
   log(ctx.backendInfo.summary);
+  const wnote = weightsNote(config.model);
+  if (wnote) log(wnote);
 
   return timer.time('experiment_pipeline', async () => {
     const cells: { run: Run; variant: string; c: Combination }[] = [];
@@ -98,8 +108,8 @@ export async function experiment(ctx: TrainContext): Promise<ExperimentRow[]> {
         const sub = cell.run.config as HmsEfficientnetConfig;
         const data = await prepareTrainData(sub, seed, { cacheDir: cacheDirFor(ctx.runsRoot), outDir: cell.run.dir, log: () => {}, timer: new StepTimer(() => {}) });
         const m = await timer.time(`cell_${cell.run.id}`, () => trainRun(cell.run, { ...ctx, config: sub }, data, timer, p));
-        rows.push({ variant: cell.variant, model: MODEL_NAMES[cell.variant] ?? `efficientnet_${cell.variant}`, combination: cell.c, cvKL: m.cvKL as number, baselineKL: m.baselineKL as number, run: cell.run.id });
-        log(`${cell.run.id}: CV KL ${(m.cvKL as number).toFixed(5)} (train-mean baseline ${(m.baselineKL as number).toFixed(5)})`);
+        rows.push({ variant: cell.variant, model: MODEL_NAMES[cell.variant] ?? `efficientnet_${cell.variant}`, combination: cell.c, cvKL: m.cvKL as number, getResult: m.getResult as number, baselineKL: m.baselineKL as number, baselineGetResult: m.baselineGetResult as number, run: cell.run.id });
+        log(`${cell.run.id}: get_result ${(m.getResult as number).toFixed(5)}, Kaggle KL ${(m.cvKL as number).toFixed(5)} (train-mean baseline ${(m.baselineKL as number).toFixed(5)})`);
         // The table so far, so an interrupted grid still leaves its finished cells in one file.
         writeFileAtomic(run.path('experiment_table.md'), resultTable(rows, e.variants) + `\n(partial: ${rows.length} of ${cells.length} cells)\n`);
       }
@@ -109,7 +119,8 @@ export async function experiment(ctx: TrainContext): Promise<ExperimentRow[]> {
       `\n${e.folds}-fold GroupKFold by patient_id, ${e.epochs} epochs, ` +
       `${e.balancedPerClass > 0 ? `balanced subset of ${e.balancedPerClass} train.csv rows per class` : 'all eeg_ids'}; ` +
       `tiles ${config.inputs.tileHeight} x ${config.inputs.tileWidth}, widthScale ${config.model.widthScale}; seed ${seed}. ` +
-      `Train-mean baseline KL on the same folds: ${rows[0].baselineKL.toFixed(4)}.\n`;
+      `Train-mean baseline on the same folds: get_result ${rows[0].baselineGetResult.toFixed(4)}, Kaggle KL ${rows[0].baselineKL.toFixed(4)}. ` +
+      `"CV Result" is the write-up's get_result (KLDivLoss on log_softmax of the predicted probabilities), "Kaggle KL" the competition's score.\n`;
     writeFileAtomic(run.path('experiment_table.md'), table + note);
     run.saveJson('experiment.json', rows);
     run.writeMetrics({ experiment: rows });

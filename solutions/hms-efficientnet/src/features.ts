@@ -3,17 +3,23 @@
 //
 //   kaggle   Kaggle's spectrogram: 300 rows (10 min) from row (min+max)//4 of the eeg_id's
 //            offsets, cut to frames [crop, 300-crop), one 100-bin image per region (LL, RL, LP, RP),
-//            log_and_Standarize (clip to [e^-4, e^8], log, per-image standardise, NaN -> 0).
+//            log_and_Standarize (clip to [e^-4, e^8], log, per-image standardise, NaN -> 0);
+//            `kagglePad`: the kernel's X[14:-14, :, k] = img[:, 22:-22] / 2.0 (100 rows centred
+//            in a 128-row tile, halved), else resized to the whole tile.
 //   eeg      EEG spectrogram per bipolar chain from the middle `eegSeconds` of the raw EEG,
 //            averaged over the chain's 4 pairs: the seed notebook's librosa mel spectrogram
-//            (power_to_db(ref=max), (db+40)/40) or Kaggle-style STFT (@repro/dsp hmsSpectrogram,
-//            then log_and_Standarize).
-//   wavelet  per bipolar pair pywt.wavedec(x, 'db1', level=5); per level and time frame the mean
-//            |coefficient| and the std, averaged over the chain's pairs, log + standardise.
+//            (win_length `winLength`, power_to_db(ref=max), (db+40)/40), then with
+//            `logStandardize` the write-up's log_and_Standarize; or Kaggle-style STFT
+//            (@repro/dsp hmsSpectrogram, then log_and_Standarize).
+//   wavelet  the write-up's per-level statistics: for each of the 400 columns of the whole
+//            Kaggle spectrogram file (NaN -> 0), pywt.wavedec(col, 'db1', level=5) and the mean
+//            and std of each level's coefficients: a 400 x 12 image, log_and_Standarize, resized
+//            to the tile and used for all 4 chain tiles (skimage resize to (128, 256, 4) of a
+//            2-D image repeats it along the channel axis).
 //
 // Each modality is [n, 4 * tileH, tileW] (the 4 chain tiles stacked vertically, as the notebook
 // stacks its 4 spectrograms); the enabled modalities are placed side by side: the model input
-// is [n, 4 * tileH, m * tileW, 1].
+// is [n, 4 * tileH, m * tileW, channels].
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -105,13 +111,26 @@ export function kaggleTiles(data: Float32Array, fileRows: number, specRow: numbe
   const frames = SPEC_WINDOW_ROWS - 2 * s.kaggleCropFrames;
   const out = new Float32Array(N_CHAINS * th * tw);
   const img = new Float32Array(100 * frames);
+  const { rows, top } = kaggleTileRows(th, s.kagglePad);
   for (let k = 0; k < N_CHAINS; k++) {
     // Rows = frequency bins (low first), columns = time: the notebook's .T of the region's columns.
     for (let f = 0; f < 100; f++) for (let t = 0; t < frames; t++) img[f * frames + t] = data[(from + t) * 400 + k * 100 + f];
     logAndStandardize(img);
-    resizeBilinear(img, 100, frames, th, tw, out, tw, k * th * tw);
+    resizeBilinear(img, 100, frames, rows, tw, out, tw, (k * th + top) * tw);
   }
+  // The kernel halves the padded spectrogram rows (`/ 2.0`); its zero rows stay 0.
+  if (s.kagglePad) for (let i = 0; i < out.length; i++) out[i] /= 2;
   return out;
+}
+
+/**
+ * Rows of a Kaggle tile the 100 frequency bins fill: with padding, 100 of 128 (the kernel's
+ * X[14:-14]) scaled to the tile height and centred; else all of them.
+ */
+export function kaggleTileRows(tileHeight: number, pad: boolean): { rows: number; top: number } {
+  if (!pad) return { rows: tileHeight, top: 0 };
+  const rows = Math.max(1, Math.round((tileHeight * 100) / 128));
+  return { rows, top: Math.floor((tileHeight - rows) / 2) };
 }
 
 /**
@@ -175,7 +194,7 @@ export function eegSpectrogramTiles(eeg: Record<string, Float64Array>, s: InputS
   HMS_CHAINS.forEach(({ pairs }, k) => {
     const img = new Float64Array(e.nMels * e.frames);
     for (const [a, b] of pairs) {
-      const m = melSpectrogram(pairDiff(eeg, a, b), { fs: 200, nfft: e.nfft, hopLength: hop, nMels: e.nMels, fmin: 0, fmax: e.fmax });
+      const m = melSpectrogram(pairDiff(eeg, a, b), { fs: 200, nfft: e.nfft, winLength: e.winLength, hopLength: hop, nMels: e.nMels, fmin: 0, fmax: e.fmax });
       // librosa.power_to_db(S, ref=np.max) (amin 1e-10, top_db 80), then the notebook's (db + 40) / 40.
       let ref = 1e-10;
       for (const v of m.S) ref = Math.max(ref, v);
@@ -190,49 +209,53 @@ export function eegSpectrogramTiles(eeg: Record<string, Float64Array>, s: InputS
       }
       for (let i = 0; i < db.length; i++) img[i] += (Math.max(db[i], top - 80) + 40) / 40 / pairs.length;
     }
+    // The write-up's code runs log_and_Standarize on the EEG image too, before the resize.
+    if (e.logStandardize) logAndStandardize(img);
     resizeBilinear(img, e.nMels, e.frames, th, tw, out, tw, k * th * tw);
   });
   return out;
 }
 
-/** Wavelet tiles: per chain a (2 * (level + 1)) x frames image of log mean|c| / log std, standardised. */
-export function waveletTiles(eeg: Record<string, Float64Array>, s: InputSettings): Float32Array {
+/**
+ * The write-up's wavelet features of one Kaggle spectrogram file (fileRows x 400, whole file):
+ * per column (NaN -> 0, as its `aux.fillna(0)`) wavedec(db1, level) and [mean, std] of each of
+ * the level + 1 coefficient arrays (pywt order cA_n, cD_n, ..., cD_1; np.std), i.e. a 400 x
+ * 2(level + 1) image; log_and_Standarize; resized to one tile, repeated for the 4 chain tiles.
+ */
+export function waveletTiles(data: Float32Array, fileRows: number, s: InputSettings): Float32Array {
   const { tileHeight: th, tileWidth: tw } = s;
-  const { level, frames } = s.wavelet;
-  const rows = 2 * (level + 1);
-  const out = new Float32Array(N_CHAINS * th * tw);
-  HMS_CHAINS.forEach(({ pairs }, k) => {
-    const img = new Float64Array(rows * frames);
-    for (const [a, b] of pairs) {
-      const coeffs = wavedec(pairDiff(eeg, a, b), s.wavelet.wavelet, level);
-      coeffs.forEach((c, j) => {
-        for (let f = 0; f < frames; f++) {
-          const from = Math.floor((f * c.length) / frames);
-          const to = Math.max(from + 1, Math.floor(((f + 1) * c.length) / frames));
-          let sa = 0;
-          let sm = 0;
-          for (let i = from; i < to; i++) (sa += Math.abs(c[i])), (sm += c[i]);
-          const mean = sm / (to - from);
-          let ss = 0;
-          for (let i = from; i < to; i++) ss += (c[i] - mean) ** 2;
-          img[2 * j * frames + f] += sa / (to - from) / pairs.length;
-          img[(2 * j + 1) * frames + f] += Math.sqrt(ss / (to - from)) / pairs.length;
-        }
-      });
+  const { level } = s.wavelet;
+  const cols = 2 * (level + 1);
+  const img = new Float64Array(400 * cols);
+  const x = new Float64Array(fileRows);
+  for (let c = 0; c < 400; c++) {
+    for (let t = 0; t < fileRows; t++) {
+      const v = data[t * 400 + c];
+      x[t] = Number.isNaN(v) ? 0 : v;
     }
-    for (let i = 0; i < img.length; i++) img[i] = Math.log(Math.max(img[i], 1e-6));
-    standardize(img);
-    resizeBilinear(img, rows, frames, th, tw, out, tw, k * th * tw);
-  });
+    wavedec(x, s.wavelet.wavelet, level).forEach((co, j) => {
+      let sum = 0;
+      for (const v of co) sum += v;
+      const mean = sum / co.length;
+      let ss = 0;
+      for (const v of co) ss += (v - mean) ** 2;
+      img[c * cols + 2 * j] = mean;
+      img[c * cols + 2 * j + 1] = Math.sqrt(ss / co.length);
+    });
+  }
+  logAndStandardize(img);
+  const tile = resizeBilinear(img, 400, cols, th, tw);
+  const out = new Float32Array(N_CHAINS * th * tw);
+  for (let k = 0; k < N_CHAINS; k++) out.set(tile, k * th * tw);
   return out;
 }
 
 /** The settings a modality's tiles depend on (part of its cache key). */
 function modalitySettings(m: Modality, s: InputSettings): unknown {
   const tile = [s.tileHeight, s.tileWidth];
-  if (m === 'kaggle') return { tile, crop: s.kaggleCropFrames };
+  if (m === 'kaggle') return { tile, crop: s.kaggleCropFrames, pad: s.kagglePad };
   if (m === 'eeg') return { tile, seconds: s.eegSeconds, spec: s.eegSpectrogram };
-  return { tile, seconds: s.eegSeconds, wavelet: s.wavelet };
+  return { tile, wavelet: s.wavelet };
 }
 
 function cacheKey(dir: string, split: HmsSplit, m: Modality, s: InputSettings, items: readonly Item[]): string {
@@ -243,14 +266,14 @@ function cacheKey(dir: string, split: HmsSplit, m: Modality, s: InputSettings, i
   const seen = new Set<string>();
   for (const it of items) {
     h.update(`${it.eegId}:${it.spectrogramId}:${it.specRow}${it.eegOffsetSeconds === undefined ? '' : `:${it.eegOffsetSeconds}`}\n`);
-    const file = m === 'kaggle' ? hmsSpectrogramPath(dir, split, it.spectrogramId) : hmsEegPath(dir, split, it.eegId);
+    const file = m !== 'eeg' ? hmsSpectrogramPath(dir, split, it.spectrogramId) : hmsEegPath(dir, split, it.eegId);
     if (seen.has(file)) continue;
     seen.add(file);
     let st: fs.Stats;
     try {
       st = fs.statSync(file);
     } catch {
-      const what = m === 'kaggle' ? `spectrogram parquet not found for ${split} spectrogram_id ${it.spectrogramId}` : `EEG parquet not found for ${split} eeg_id ${it.eegId}`;
+      const what = m !== 'eeg' ? `spectrogram parquet not found for ${split} spectrogram_id ${it.spectrogramId}` : `EEG parquet not found for ${split} eeg_id ${it.eegId}`;
       throw new DataError(file, `${what} (listed in ${split}.csv)`);
     }
     h.update(`${file}:${st.size}:${st.mtimeMs}\n`);
@@ -287,9 +310,11 @@ export async function buildModalities(dir: string, split: HmsSplit, items: reado
     }
     todo.push(m);
   }
-  if (todo.includes('kaggle')) {
-    out.kaggle = await time(`${split}_kaggle_spectrograms`, async () => {
-      const x = new Float32Array(n * size);
+  // Kaggle tiles and the wavelet features both come from the spectrogram parquets.
+  const specMods = todo.filter((m) => m !== 'eeg');
+  if (specMods.length) {
+    const res = await time(`${split}_${specMods.join('_')}_from_spectrograms`, async () => {
+      const xs = specMods.map(() => new Float32Array(n * size));
       // One read per spectrogram file: eeg_ids share spectrograms.
       const bySpec = new Map<number, number[]>();
       items.forEach((it, i) => bySpec.set(it.spectrogramId, [...(bySpec.get(it.spectrogramId) ?? []), i]));
@@ -297,17 +322,22 @@ export async function buildModalities(dir: string, split: HmsSplit, items: reado
       try {
         for (const [id, rows] of bySpec) {
           const spec = await readHmsSpectrogram(dir, split, id);
-          for (const i of rows) x.set(kaggleTiles(spec.data, spec.nFrames, items[i].specRow, s, spec.file), i * size);
+          specMods.forEach((m, j) => {
+            // The wavelet image depends on the file only (the write-up keys it by spectrogram_id).
+            const w = m === 'wavelet' ? waveletTiles(spec.data, spec.nFrames, s) : undefined;
+            for (const i of rows) xs[j].set(w ?? kaggleTiles(spec.data, spec.nFrames, items[i].specRow, s, spec.file), i * size);
+          });
           bar?.increment();
         }
       } finally {
         bar?.stop();
       }
-      log(`kaggle tiles: ${bySpec.size} ${split} spectrogram parquets -> [${shape}]`);
-      return x;
+      log(`${specMods.join(' + ')} tiles: ${bySpec.size} ${split} spectrogram parquets -> [${shape}] each`);
+      return xs;
     });
+    specMods.forEach((m, j) => (out[m] = res[j]));
   }
-  const eegMods = todo.filter((m) => m !== 'kaggle');
+  const eegMods = todo.filter((m) => m === 'eeg');
   if (eegMods.length) {
     const res = await time(`${split}_${eegMods.join('_')}_from_raw_eeg`, async () => {
       const xs = eegMods.map(() => new Float32Array(n * size));
@@ -315,7 +345,7 @@ export async function buildModalities(dir: string, split: HmsSplit, items: reado
       try {
         for (let i = 0; i < n; i++) {
           const eeg = await eegWindow(dir, split, items[i].eegId, Math.round(s.eegSeconds * 200), items[i].eegOffsetSeconds);
-          eegMods.forEach((m, j) => xs[j].set(m === 'eeg' ? eegSpectrogramTiles(eeg, s) : waveletTiles(eeg, s), i * size));
+          eegMods.forEach((_m, j) => xs[j].set(eegSpectrogramTiles(eeg, s), i * size));
           bar?.increment();
         }
       } finally {

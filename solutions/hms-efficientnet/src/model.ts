@@ -18,8 +18,8 @@ export function buildModel(m: HmsEfficientnetConfig['model'], height: number, wi
     pooling: m.pooling,
     seed,
   });
-  // Keras convention (moving = m * moving + (1 - m) * batch): tf_efficientnet_b0 uses 0.99, timm's
-  // efficientnet_b4 PyTorch's default 0.9; on a few hundred steps 0.99 leaves stale statistics.
+  // Keras convention (moving = m * moving + (1 - m) * batch). timm builds both tf_efficientnet_b0
+  // and efficientnet_b4 with nn.BatchNorm2d's default momentum 0.1, i.e. 0.9 here.
   for (const l of batchNormLayers(model)) l.momentum = m.bnMomentum;
   return model;
 }
@@ -44,23 +44,31 @@ export async function loadPretrained(model: tf.LayersModel, file: string, config
   }
 }
 
-/** Channels of the model input: the image, plus the row-position channel when enabled. */
-export function inputChannels(positionChannel: boolean): number {
-  return positionChannel ? 2 : 1;
+/**
+ * Channels of the model input: the image once, or three times as the kernel's
+ * `torch.cat([x, x, x], dim=3)` (the ImageNet stem's RGB), plus the row-position channel last.
+ * 1 = image, 2 = image + position, 3 = image x 3, 4 = image x 3 + position.
+ */
+export function inputChannels(positionChannel: boolean, imageChannels: 1 | 3 = 1): number {
+  return imageChannels + (positionChannel ? 1 : 0);
 }
 
-/** Write one [h, w] image into `dst` as [h, w, channels] (channel 1 = row position in [-1, 1]). */
+/** Write one [h, w] image into `dst` as [h, w, channels] in the layout of `inputChannels`. */
 export function writeImage(dst: Float32Array, offset: number, img: ArrayLike<number>, height: number, width: number, channels: number): void {
   if (channels === 1) {
     for (let i = 0; i < height * width; i++) dst[offset + i] = img[i];
     return;
   }
+  // An even count carries the position channel last (see inputChannels).
+  const position = channels % 2 === 0;
+  const copies = position ? channels - 1 : channels;
   for (let y = 0; y < height; y++) {
     const pos = height > 1 ? (2 * y) / (height - 1) - 1 : 0;
     for (let x = 0; x < width; x++) {
       const o = offset + (y * width + x) * channels;
-      dst[o] = img[y * width + x];
-      dst[o + 1] = pos;
+      const v = img[y * width + x];
+      for (let c = 0; c < copies; c++) dst[o + c] = v;
+      if (position) dst[o + copies] = pos;
     }
   }
 }

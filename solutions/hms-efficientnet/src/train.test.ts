@@ -1,6 +1,7 @@
 import { hashSeed } from '@repro/layers';
 import { oneCycle } from '@repro/layers';
-import { imageBatches, trainMeanOof, warmupPct, windowItems, type TrainData } from './train';
+import { getResultKL, imageBatches, scoreRows, trainMeanOof, warmupPct, weightsNote, windowItems, type TrainData } from './train';
+import { writeImage } from './model';
 import { StepTimer } from './timing';
 
 function data(n: number, h: number, w: number): TrainData {
@@ -43,6 +44,46 @@ describe('imageBatches', () => {
     expect(Array.from(b.y.dataSync())).toEqual([0, 1, 0, 0, 0, 0]);
     b.x.dispose();
     b.y.dispose();
+  });
+});
+
+describe('imageBatches: the kernel loader (shuffle=False, drop_last=True) and 3 channels', () => {
+  it('keeps row order, drops the incomplete last batch, and writes the image 3 times (+ position last)', () => {
+    const d = data(10, 2, 1);
+    const src = imageBatches({ data: d, rows: Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]), batchSize: 4, shuffle: false, seed: 0, hflip: 0, tileWidth: 1, channels: 3, dropLast: 4 });
+    expect(src.numBatches()).toBe(2);
+    const b = src.batch(1, 0) as { x: { shape: number[]; dataSync(): Float32Array; dispose(): void }; y: { dispose(): void } };
+    expect(b.x.shape).toEqual([4, 2, 1, 3]);
+    // Rows 4..7 in order; each pixel three times.
+    expect(Array.from(b.x.dataSync()).slice(0, 6)).toEqual([8, 8, 8, 9, 9, 9]);
+    b.x.dispose();
+    b.y.dispose();
+    // Fewer rows than one batch: every row is used (drop_last would leave nothing to train on).
+    expect(imageBatches({ data: d, rows: Int32Array.from([0, 1]), batchSize: 4, shuffle: false, seed: 0, hflip: 0, tileWidth: 1, dropLast: 4 }).numBatches()).toBe(1);
+    const dst = new Float32Array(2 * 4);
+    writeImage(dst, 0, [5, 6], 2, 1, 4);
+    expect(Array.from(dst)).toEqual([5, 5, 5, -1, 6, 6, 6, 1]);
+  });
+});
+
+describe("get_result (the write-up's metric) next to Kaggle's KL", () => {
+  it('is KLDivLoss(batchmean) on log_softmax of the probabilities, larger than Kaggle KL for a confident prediction', () => {
+    const d = data(2, 1, 1);
+    d.table.targets.set([0.5, 0.5, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
+    const pred = Float64Array.from([0.5, 0.5, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
+    // Perfect probabilities: Kaggle KL 0; log_softmax of them is not their log.
+    expect(scoreRows(d.table, [0, 1], pred)).toBeCloseTo(0, 10);
+    const row0 = 0.5 * (Math.log(0.5) - (0.5 - Math.log(2 * Math.exp(0.5) + 4))) * 2;
+    const row1 = 1 * (0 - (1 - Math.log(Math.exp(1) + 5)));
+    expect(getResultKL(d.table, [0, 1], pred)).toBeCloseTo((row0 + row1) / 2, 12);
+    // Uniform probabilities score the same under both readings of log_softmax.
+    const uni = new Float64Array(12).fill(1 / 6);
+    expect(getResultKL(d.table, [0, 1], uni)).toBeCloseTo(scoreRows(d.table, [0, 1], uni), 12);
+  });
+
+  it('a run without local ImageNet weights says so', () => {
+    expect(weightsNote({ variant: 'b0', weights: '' } as Parameters<typeof weightsNote>[0])).toMatch(/model\.weights is empty: b0 starts from random weights\. .*ImageNet.*--model\.weights/);
+    expect(weightsNote({ variant: 'b0', weights: 'w/model.json' } as Parameters<typeof weightsNote>[0])).toBeUndefined();
   });
 });
 

@@ -121,14 +121,21 @@ export function imageBatches(a: {
   channels?: number;
   /** Draw each row's image from one of its label windows (data.windows) at random. @default false */
   randomWindows?: boolean;
+  /**
+   * DataLoader's drop_last: use only floor(rows / dropLast) * dropLast rows per epoch (dropLast =
+   * the optimizer batch), all of them when that is 0. @default 0 (every row)
+   */
+  dropLast?: number;
 }): IndexedBatchSource {
   const { data, rows } = a;
+  const full = a.dropLast ? Math.floor(rows.length / a.dropLast) * a.dropLast : 0;
+  const used = full > 0 ? full : rows.length;
   const size = data.height * data.width;
   const channels = a.channels ?? 1;
   const windows = a.randomWindows ? data.windows : undefined;
   if (a.randomWindows && !windows) throw new Error('imageBatches: randomWindows needs data.windows (train.randomWindows)');
   const img = new Float32Array(size);
-  const n = Math.ceil(rows.length / a.batchSize);
+  const n = Math.ceil(used / a.batchSize);
   let cached: { epoch: number; order: Int32Array } | undefined;
   return {
     numBatches: () => n,
@@ -136,7 +143,7 @@ export function imageBatches(a: {
       if (a.shuffle && cached?.epoch !== epoch) cached = { epoch, order: permutation(rows.length, new SeededRng(hashSeed(a.seed, epoch))) };
       const rng = new SeededRng(hashSeed(a.seed, epoch, i, 7));
       const s = i * a.batchSize;
-      const e = Math.min(rows.length, s + a.batchSize);
+      const e = Math.min(used, s + a.batchSize);
       const x = new Float32Array((e - s) * size * channels);
       const y = new Float32Array((e - s) * 6);
       for (let j = s; j < e; j++) {
@@ -189,7 +196,7 @@ export async function trainFold(args: {
   const epochsFile = path.join(foldDir, 'epochs.json');
   const timings: EpochTiming[] = fs.existsSync(epochsFile) ? readJson<EpochTiming[]>(epochsFile) : [];
   const accumulate = t.batchSize / t.microBatchSize;
-  const channels = inputChannels(config.inputs.positionChannel);
+  const channels = inputChannels(config.inputs.positionChannel, config.inputs.imageChannels);
   const validBatches = imageBatches({ data, rows: args.valid, batchSize: t.predictBatchSize, shuffle: false, seed: 0, hflip: 0, tileWidth: config.inputs.tileWidth, channels });
   const lrs: Record<string, number[]> = {};
 
@@ -198,7 +205,8 @@ export async function trainFold(args: {
       data,
       rows: s.rows,
       batchSize: t.microBatchSize,
-      shuffle: true,
+      shuffle: t.shuffle,
+      dropLast: t.dropLast ? t.batchSize : 0,
       seed: hashSeed(seed, fold, s.stage),
       hflip: config.inputs.hflip,
       tileWidth: config.inputs.tileWidth,
@@ -314,6 +322,36 @@ export function scoreRows(table: EegTable, rows: ArrayLike<number>, pred: ArrayL
   return klDivergenceScore(sol, sub, 6);
 }
 
+/**
+ * The write-up's `get_result`: nn.KLDivLoss(reduction='batchmean') on F.log_softmax of the OOF
+ * *probabilities* (its target_preds are softmax outputs): log_softmax of numbers in [0, 1] pulls
+ * every row towards uniform, so this is not Kaggle's score and is larger (its table: 1.28-1.37).
+ * Terms with target 0 count 0 (torch's kl_div: xlogy(0, 0) = 0).
+ */
+export function getResultKL(table: EegTable, rows: ArrayLike<number>, pred: ArrayLike<number>, byRow = false): number {
+  let total = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const p = Array.from({ length: 6 }, (_, k) => pred[(byRow ? rows[i] : i) * 6 + k]);
+    const max = Math.max(...p);
+    const lse = max + Math.log(p.reduce((a, v) => a + Math.exp(v - max), 0));
+    for (let k = 0; k < 6; k++) {
+      const y = table.targets[rows[i] * 6 + k];
+      if (y > 0) total += y * (Math.log(y) - (p[k] - lse));
+    }
+  }
+  return total / rows.length;
+}
+
+/** The log line for a run without local ImageNet weights (the write-up's timm model is pretrained). */
+export function weightsNote(m: HmsEfficientnetConfig['model']): string | undefined {
+  if (m.weights) return undefined;
+  return (
+    `model.weights is empty: ${m.variant} starts from random weights. The write-up's timm.create_model(pretrained=True) ` +
+    `starts from ImageNet weights, which are never downloaded here; convert them to a TF.js/Keras weight file and pass ` +
+    `--model.weights <path>/model.json (README "ImageNet weights").`
+  );
+}
+
 export interface FoldJob {
   runDir: string;
   fold: number;
@@ -408,6 +446,8 @@ export async function trainRun(run: Run, ctx: TrainContext, data: TrainData, tim
   const cv = result.score!;
   const base = trainMeanOof(table, folds);
   const baselineKL = scoreRows(table, rows, base, true);
+  const getResult = getResultKL(table, rows, result.oof, true);
+  const baselineGetResult = getResultKL(table, rows, base, true);
   const truth = readTruth(config.data.dir);
   const timings = folds.map((_, k) => {
     const f = path.join(run.dir, `fold_${k}`, 'epochs.json');
@@ -415,18 +455,21 @@ export async function trainRun(run: Run, ctx: TrainContext, data: TrainData, tim
   });
   log(`CV KL (OOF, KLDivLoss batchmean on log-softmax = Kaggle score) = ${cv.toFixed(5)}`);
   log(`CV KL of the train-mean baseline = ${baselineKL.toFixed(5)}`);
+  log(`write-up's get_result (KLDivLoss on log_softmax of the OOF probabilities; its table's metric) = ${getResult.toFixed(5)} (train-mean baseline ${baselineGetResult.toFixed(5)})`);
   if (truth?.floorKL !== undefined) log(`Synthetic truth floor (best possible KL, all eeg_ids) = ${truth.floorKL.toFixed(5)}`);
   const metrics = run.writeMetrics({
     cvKL: cv,
     baselineKL,
+    getResult,
+    baselineGetResult,
     floorKL: truth?.floorKL ?? null,
     nEegs: table.n,
     nPatients: new Set(table.patientId).size,
     modalities: enabledModalities(config.inputs),
-    inputShape: [data.height, data.width, inputChannels(config.inputs.positionChannel)],
+    inputShape: [data.height, data.width, inputChannels(config.inputs.positionChannel, config.inputs.imageChannels)],
     folds: config.train.folds,
     foldsTrained: folds.length,
-    perFold: result.reports.map((r, k) => ({ fold: r.fold + 1, nTrain: r.nTrain, nValid: r.nValid, kl: r.score, baselineKL: scoreRows(table, folds[k].valid, base, true), seconds: r.seconds, ...r.metrics })),
+    perFold: result.reports.map((r, k) => ({ fold: r.fold + 1, nTrain: r.nTrain, nValid: r.nValid, kl: r.score, getResult: getResultKL(table, folds[k].valid, result.oof, true), baselineKL: scoreRows(table, folds[k].valid, base, true), seconds: r.seconds, ...r.metrics })),
     epochs: timings,
     backend: ctx.backendInfo.backend,
     trainWallSeconds: (performance.now() - t0) / 1000,
@@ -468,6 +511,8 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
   const timer = new StepTimer(log, run.path('timings.json'));
   log(`hms-efficientnet train: run ${run.dir} (config ${ctx.configName}, seed ${seed})`);
   log(ctx.backendInfo.summary);
+  const note = weightsNote(config.model);
+  if (note) log(note);
   return timer.time('train_pipeline', async () => {
     // Half-written cache files of a killed run (never read: the cache is renamed into place whole).
     sweepStaleTemps(cacheDirFor(ctx.runsRoot));
@@ -475,7 +520,7 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
     const folds = makeFolds(config, data.table);
     if (config.model.weights) {
       // Fail before any training when the weight file does not fit the model.
-      const probe = buildModel(config.model, data.height, data.width, 0, inputChannels(config.inputs.positionChannel));
+      const probe = buildModel(config.model, data.height, data.width, 0, inputChannels(config.inputs.positionChannel, config.inputs.imageChannels));
       try {
         log(await loadPretrained(probe, config.model.weights, ctx.configFile));
       } finally {
