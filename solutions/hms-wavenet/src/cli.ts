@@ -6,7 +6,7 @@
 // --runs-dir (or REPRO_RUNS_DIR) moves the runs root (default `runs`): run folders go to
 // <runs-dir>/hms-wavenet/<run-id>, the EEG cache to <runs-dir>/hms-wavenet/cache.
 import * as path from 'path';
-import { loadSolutionConfig, parseCliArgs, runCliMain, takeFlag } from '@repro/io';
+import { loadSolutionConfig, parseCliArgs, runCliMain, takeFlag, type CliArgs, type OverrideValue } from '@repro/io';
 import { initBackend } from '@repro/layers';
 import { validateConfig, type HmsWavenetConfig } from './config';
 import { ensemble } from './ensemble';
@@ -16,6 +16,14 @@ import { foldWorker, train } from './train';
 const SOLUTION_DIR = path.resolve(__dirname, '..');
 const TARGETS = ['train', 'infer', 'ensemble'] as const;
 const DEFAULT_SEED = 42;
+
+/**
+ * configs/<--config>.json resolved as every target sees it: `extends` chain, dotted overrides,
+ * --data-dir, validated (recipe.test.ts holds the `kaggle` config to the write-up through this).
+ */
+export function resolveConfig(args: CliArgs, overrides: Record<string, OverrideValue> = {}): { config: HmsWavenetConfig; configFile: string } {
+  return loadSolutionConfig<HmsWavenetConfig>(SOLUTION_DIR, args, overrides, validateConfig);
+}
 
 export async function main(argv: string[]): Promise<void> {
   const args = parseCliArgs(argv);
@@ -37,7 +45,7 @@ export async function main(argv: string[]): Promise<void> {
   if (!TARGETS.includes(target as (typeof TARGETS)[number])) {
     throw new Error(`hms-wavenet: expected a target (${TARGETS.join(', ')}), got '${target ?? ''}'`);
   }
-  const { config, configFile } = loadSolutionConfig<HmsWavenetConfig>(SOLUTION_DIR, args, overrides, validateConfig);
+  const { config } = resolveConfig(args, overrides);
   const seed = args.seed ?? DEFAULT_SEED;
   const backendInfo = await initBackend({ backend: args.backend, log: null });
 

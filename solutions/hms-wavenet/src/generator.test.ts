@@ -88,6 +88,31 @@ describe('epochMicroBatches (the DataGenerator order)', () => {
     expect(flat(1)).not.toEqual(flat(0));
     expect(epochMicroBatches({ ...opts, shuffle: false }, 5).flatMap((m) => Array.from(m))).toEqual(Array.from(rows));
   });
+
+  it("visits whole batches in a random order, as Keras' fit(shuffle=True) on a Sequence", () => {
+    const whole = { ...opts, microBatchSize: 8 };
+    const shortAt = (e: number) => epochMicroBatches(whole, e).findIndex((b) => b.length === 7);
+    const positions = new Set(Array.from({ length: 12 }, (_, e) => shortAt(e)));
+    expect(positions.size).toBeGreaterThan(1);
+    for (let e = 0; e < 12; e++) {
+      const b = epochMicroBatches(whole, e);
+      expect(b.map((x) => x.length).sort()).toEqual([7, 8, 8]);
+      expect(b.flatMap((x) => Array.from(x)).sort()).toEqual(Array.from(rows));
+    }
+    // Unshuffled (validation, test): batches in row order.
+    expect(epochMicroBatches({ ...whole, shuffle: false }, 3).map((x) => Array.from(x))).toEqual([
+      Array.from(rows.subarray(0, 8)),
+      Array.from(rows.subarray(8, 16)),
+      Array.from(rows.subarray(16)),
+    ]);
+  });
+
+  it('keeps the short batch last when batches are cut into micro-batches (steps never straddle batches)', () => {
+    for (let e = 0; e < 12; e++) {
+      const mb = epochMicroBatches(opts, e);
+      expect(mb.map((m) => m.length)).toEqual([4, 4, 4, 4, 4, 3]);
+    }
+  });
 });
 
 it('normalizeRows makes rows sum to 1', () => {

@@ -9,7 +9,8 @@
 //   X[j] = sample  (float32);  batch X[:, ::5, :]  -> [B, 2000, 8]
 //
 // with the row order reshuffled at every epoch end for training (shuffle=True) and kept for
-// validation and test. The transform has no randomness, so each EEG is transformed once and
+// validation and test; Keras' fit (shuffle=True by default) also visits a Sequence's batches in
+// a random order every epoch. The transform has no randomness, so each EEG is transformed once and
 // the batches are gathered from those arrays: the batches are the seed's.
 import { bipolarMontage, butter, clip, downsample, lfilter } from '@repro/dsp';
 import { hashSeed, permutation, SeededRng, tf, type Batch, type IndexedBatchSource } from '@repro/layers';
@@ -90,13 +91,29 @@ export interface EegBatchesOptions {
   seed?: number;
 }
 
-/** The rows of each micro-batch of one epoch: batches of batchSize, each cut into micro-batches. */
+/**
+ * The rows of each micro-batch of one epoch: batches of batchSize, each cut into micro-batches.
+ * With shuffle, as the seed's `model.fit(train_gen)`: the generator's on_epoch_end reshuffles the
+ * rows (batch k = rows k*batchSize.. of that order) and Keras' fit (shuffle=True by default) also
+ * visits the batches of a Sequence in a random order, so the short last batch falls anywhere.
+ * Exception: when a batch is cut into several micro-batches (microBatchSize < batchSize), the
+ * batches keep their order and the short batch stays last: trainModel groups every
+ * batchSize / microBatchSize micro-batches into one optimizer step by count, so a short batch
+ * anywhere else would straddle two steps.
+ */
 export function epochMicroBatches(o: Pick<EegBatchesOptions, 'rows' | 'batchSize' | 'microBatchSize' | 'shuffle' | 'seed'>, epoch: number): Int32Array[] {
   const n = o.rows.length;
   const micro = o.microBatchSize ?? o.batchSize;
-  const order = o.shuffle ? permutation(n, new SeededRng(hashSeed(o.seed ?? 0, epoch))) : Int32Array.from({ length: n }, (_, i) => i);
+  const nBatches = Math.ceil(n / o.batchSize);
+  const identity = (m: number) => Int32Array.from({ length: m }, (_, i) => i);
+  const rng = o.shuffle ? new SeededRng(hashSeed(o.seed ?? 0, epoch)) : undefined;
+  const order = rng ? permutation(n, rng) : identity(n);
+  // The rows are already a uniform permutation, so permuting whole batches matters only for
+  // where the short batch falls.
+  const batchOrder = rng && micro >= o.batchSize ? permutation(nBatches, rng) : identity(nBatches);
   const out: Int32Array[] = [];
-  for (let start = 0; start < n; start += o.batchSize) {
+  for (const b of batchOrder) {
+    const start = b * o.batchSize;
     const end = Math.min(n, start + o.batchSize);
     for (let m = start; m < end; m += micro) {
       out.push(Int32Array.from({ length: Math.min(end, m + micro) - m }, (_, k) => o.rows[order[m + k]]));

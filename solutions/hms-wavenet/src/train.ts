@@ -73,6 +73,21 @@ export function makeFolds(config: HmsWavenetConfig, table: EegTable): Fold[] {
   return groupKFold(table.patientId, { nSplits: config.train.folds }).slice(0, config.train.foldsToTrain);
 }
 
+/**
+ * The seed's model.compile + fit settings: loss tf.keras.losses.KLDivergence() (both clipped to
+ * [1e-7, 1], sum y*log(y/p), batch mean), tf.keras.optimizers.Adam(learning_rate=1e-3) (Keras
+ * defaults beta 0.9/0.999, epsilon 1e-7), LearningRateScheduler(lrfn) setting lrs[epoch] at every
+ * epoch start, and the last epoch's weights kept (no checkpoint callback restores a better one).
+ */
+export function fitRecipe(lrs: number[]) {
+  return {
+    loss: klDivergence(),
+    optimizer: () => kerasAdam({ learningRate: lrs[0] }),
+    schedule: epochListSchedule({ lrs }),
+    restoreBest: false,
+  };
+}
+
 /** Per-epoch numbers of one fold (fold_k/epochs.json), for the log, metrics and learning curve. */
 export interface EpochTiming {
   stage: number;
@@ -146,15 +161,12 @@ export async function trainFold(args: {
     );
     return trainModel({
       createModel: s.createModel,
-      loss: klDivergence(),
-      optimizer: () => kerasAdam({ learningRate: s.lrs[0] }),
-      schedule: epochListSchedule({ lrs: s.lrs }),
+      ...fitRecipe(s.lrs),
       trainBatches,
       validBatches,
       epochs: s.epochs,
       seed: seed + fold,
       accumulateSteps,
-      restoreBest: false, // the seed keeps the last epoch's weights
       checkpointDir: s.ckpt,
       log,
       onEpochEnd: (r: EpochRecord) => {
