@@ -58,7 +58,7 @@ describe('moa end to end (smoke)', () => {
     }
     // seed averaging: the transfer member of the smoke config has two CV seeds
     expect(fs.existsSync(path.join(runDir('smoke-transfer-seed0'), 'seed_1', 'oof.npy'))).toBe(true);
-    expect(fs.readFileSync(path.join(runDir('smoke-transfer-seed0'), 'log.txt'), 'utf8')).toMatch(/pretrain \(non-scored\) epoch/);
+    expect(fs.readFileSync(path.join(runDir('smoke-transfer-seed0'), 'log.txt'), 'utf8')).toMatch(/pretrain \(scored \+ non-scored\) epoch/);
   });
 
   it('resumes: a second train run reloads every finished fold', () => {
