@@ -6,7 +6,7 @@
 // --runs-dir (or REPRO_RUNS_DIR) moves the runs root (default `runs`): run folders go to
 // <runs-dir>/hms-efficientnet/<run-id>, the input-tile cache to <runs-dir>/hms-efficientnet/cache.
 import * as path from 'path';
-import { loadSolutionConfig, parseCliArgs, runCliMain, takeFlag } from '@repro/io';
+import { loadSolutionConfig, parseCliArgs, runCliMain, takeFlag, type CliArgs } from '@repro/io';
 import { initBackend } from '@repro/layers';
 import { validateConfig, type HmsEfficientnetConfig } from './config';
 import { ensemble } from './ensemble';
@@ -17,6 +17,11 @@ import { foldWorker, train } from './train';
 const SOLUTION_DIR = path.resolve(__dirname, '..');
 const TARGETS = ['train', 'infer', 'ensemble', 'experiment'] as const;
 const DEFAULT_SEED = 42;
+
+/** The config a command runs with: configs/<--config>.json through its `extends`, the overrides, --data-dir, validated. */
+export function resolveConfig(args: CliArgs, overrides: Record<string, string | number | boolean> = args.overrides as Record<string, string | number | boolean>): { config: HmsEfficientnetConfig; configFile: string } {
+  return loadSolutionConfig<HmsEfficientnetConfig>(SOLUTION_DIR, args, overrides, validateConfig);
+}
 
 export async function main(argv: string[]): Promise<void> {
   const args = parseCliArgs(argv);
@@ -39,7 +44,7 @@ export async function main(argv: string[]): Promise<void> {
   if (!TARGETS.includes(target as (typeof TARGETS)[number])) {
     throw new Error(`hms-efficientnet: expected a target (${TARGETS.join(', ')}), got '${target ?? ''}'`);
   }
-  const { config, configFile } = loadSolutionConfig<HmsEfficientnetConfig>(SOLUTION_DIR, args, overrides, validateConfig);
+  const { config, configFile } = resolveConfig(args, overrides);
   const seed = args.seed ?? DEFAULT_SEED;
   const backendInfo = await initBackend({ backend: args.backend, log: null });
   const ctx = { config, configName: args.config, configFile, seed, runId: args.runId, fresh: args.fresh, runsRoot, backend: args.backend, backendInfo, cliPath: __filename };

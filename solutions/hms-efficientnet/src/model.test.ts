@@ -12,6 +12,7 @@ describe('model', () => {
     const m = buildModel(small, 16, 16, 3);
     expect(m.outputs[0].shape).toEqual([null, 6]);
     expect(batchNormLayers(m).every((l) => l.momentum === 0.9)).toBe(true);
+    expect(batchNormLayers(m).every((l) => (l as unknown as { epsilon: number }).epsilon === 1e-3)).toBe(true);
     const x = Float32Array.from({ length: 3 * 256 }, (_, i) => Math.sin(i));
     const p = predictRows(m, x, 16, 16, [2, 0], 1);
     const q = predictRows(m, x, 16, 16, [0, 2], 2);
@@ -32,6 +33,18 @@ describe('model', () => {
     await expect(loadPretrained(wide, path.join(dir, 'model.json'), 'cfg.json')).rejects.toThrow(/cfg\.json: model\.weights .*shape mismatches/s);
     [a, b, wide].forEach((m) => m.dispose());
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("B4 is timm's efficientnet_b4: BN epsilon 1e-5, and the layer computes with it", () => {
+    const m = buildModel({ ...small, variant: 'b4' }, 16, 16, 3, 3);
+    const bns = batchNormLayers(m);
+    expect(bns.every((l) => (l as unknown as { epsilon: number }).epsilon === 1e-5)).toBe(true);
+    // Fresh moving statistics (mean 0, variance 1, gamma 1, beta 0): inference gives x / sqrt(1 + eps).
+    const bn = bns[0] as unknown as tf.layers.Layer;
+    const c = (bn.getWeights()[0].shape[0] as number);
+    const y = tf.tidy(() => (bn.apply(tf.fill([1, 1, 1, c], 1000), { training: false }) as tf.Tensor).dataSync()[0]);
+    expect(y).toBeCloseTo(1000 / Math.sqrt(1 + 1e-5), 3);
+    m.dispose();
   });
 
   it('setPriorHead makes every image predict the prior', () => {

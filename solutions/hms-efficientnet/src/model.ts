@@ -21,7 +21,16 @@ export function buildModel(m: HmsEfficientnetConfig['model'], height: number, wi
   // Keras convention (moving = m * moving + (1 - m) * batch). timm builds both tf_efficientnet_b0
   // and efficientnet_b4 with nn.BatchNorm2d's default momentum 0.1, i.e. 0.9 here.
   for (const l of batchNormLayers(model)) l.momentum = m.bnMomentum;
+  // The seed's B4 is timm's efficientnet_b4 (PyTorch BN eps 1e-5); its B0, tf_efficientnet_b0,
+  // keeps TF's 1e-3, which buildEfficientNet uses. The layer reads epsilon at call time.
+  const eps = bnEpsilon(m.variant);
+  for (const l of batchNormLayers(model)) (l as unknown as { epsilon: number }).epsilon = eps;
   return model;
+}
+
+/** BatchNorm epsilon of the seed's timm model for a variant: efficientnet_b4 1e-5, tf_efficientnet_b0 1e-3. */
+export function bnEpsilon(variant: HmsEfficientnetConfig['model']['variant']): number {
+  return variant === 'b4' ? 1e-5 : 1e-3;
 }
 
 /** Classifier at the prior: kernel 0 and bias log(prior), so softmax(logits) = prior for every image. */
