@@ -56,7 +56,7 @@ describe('hms-efficientnet smoke: train, infer, ensemble, experiment', () => {
     expect(m.baselineKL).toBeGreaterThan(0);
     expect(m.floorKL).toBe(truth.figures.floorKL);
     expect(m.modalities).toEqual(['kaggle', 'eeg', 'wavelet']);
-    expect(m.inputShape).toEqual([32, 48, 2]); // image + row-position channel (smoke.json)
+    expect(m.inputShape).toEqual([32, 48, 4]); // the image in 3 channels (the kernel's RGB stem) + row-position channel (smoke.json)
     expect(m.perFold).toHaveLength(2);
     // Stage 1 and stage 2 epochs were both trained.
     expect(new Set(m.epochs[0].map((e: any) => e.stage))).toEqual(new Set([1, 2]));
@@ -67,12 +67,16 @@ describe('hms-efficientnet smoke: train, infer, ensemble, experiment', () => {
       expect(Math.abs(s - 1)).toBeLessThan(1e-5);
     }
     const log = fs.readFileSync(path.join(dir, 'log.txt'), 'utf8');
-    expect(log).toMatch(/\[time\] train_kaggle_spectrograms started at \d{4}-/);
+    expect(log).toMatch(/\[time\] train_kaggle_wavelet_from_spectrograms started at \d{4}-/);
+    // Both metrics: Kaggle's KL and the write-up's get_result.
+    expect(Number.isFinite(m.getResult) && Number.isFinite(m.baselineGetResult)).toBe(true);
+    expect(log).toMatch(/write-up's get_result .* = \d+\.\d{5} \(train-mean baseline \d+\.\d{5}\)/);
+    expect(log).toMatch(/model\.weights is empty: b0 starts from random weights/);
     expect(log).toMatch(/\[time\] fold1_stage1_training took \d+\.\d{4} seconds/);
     // smoke.json trains on random label windows: one image per train.csv row besides the grouped one.
     expect(log).toMatch(new RegExp(`train\\.randomWindows: ${fs.readFileSync(path.join(dataDir, 'train.csv'), 'utf8').trim().split('\n').length - 1} label windows of ${m.nEegs} EEGs`));
     const timings = readJson<{ name: string; seconds: number }[]>(path.join(dir, 'timings.json'));
-    expect(timings.map((t) => t.name)).toEqual(expect.arrayContaining(['load_train_csv', 'train_kaggle_spectrograms', 'fold2_stage2_training', 'train_pipeline']));
+    expect(timings.map((t) => t.name)).toEqual(expect.arrayContaining(['load_train_csv', 'train_kaggle_wavelet_from_spectrograms', 'train_eeg_from_raw_eeg', 'fold2_stage2_training', 'train_pipeline']));
     expect(fs.readFileSync(path.join(dir, 'lr.svg'), 'utf8')).toMatch(/stage 2/);
   });
 
@@ -124,7 +128,7 @@ describe('hms-efficientnet smoke: train, infer, ensemble, experiment', () => {
     expect(r.stdout).toMatch(/Features combinations experiment result/);
     const md = fs.readFileSync(path.join(runsDir, SOL, 'experiment-smoke-seed1', 'experiment_table.md'), 'utf8');
     const lines = md.split('\n').filter((l) => l.startsWith('| '));
-    expect(lines[0]).toMatch(/\| Model +\| Use Kaggle Spectrograms \| Use EEG Spectrograms \| Use Wavelet Spectrograms \| CV Result +\|/);
+    expect(lines[0]).toMatch(/\| Model +\| Use Kaggle Spectrograms \| Use EEG Spectrograms \| Use Wavelet Spectrograms \| CV Result +\| Kaggle KL \|/);
     const cv = lines.slice(1).map((l) => Number(l.split('|')[5].replace(/\*/g, '')));
     expect(cv).toHaveLength(2);
     expect(cv.every(Number.isFinite)).toBe(true);
