@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { IonSwitchingConfig } from './config';
-import { epochLrs, perGroupF1 } from './train';
+import { accuracy, epochLrs, perGroupF1 } from './train';
 
 const base = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'configs', 'base.json'), 'utf8')) as IonSwitchingConfig;
 
@@ -25,5 +25,12 @@ describe('perGroupF1', () => {
     // 3ch: labels 0..3 present; label 3 never predicted -> F1 0; label 2: precision 1/2, recall 1 -> 2/3
     expect(f['3ch']).toBeCloseTo((1 + 1 + 2 / 3 + 0) / 4, 12);
     expect(f['5ch']).toBeUndefined();
+  });
+});
+
+describe('accuracy (the write-up\'s "metric: accuracy", reported next to macro F1)', () => {
+  it('is the share of rows whose prediction equals the label', () => {
+    expect(accuracy([0, 1, 2, 3], [0, 1, 1, 3])).toBe(0.75);
+    expect(() => accuracy([0, 1], [0])).toThrow(/equal non-empty lengths/);
   });
 });
