@@ -6,8 +6,8 @@
  * k > 1) -> Dense hidden[k-1] -> leaky_relu(0.01); then the top block
  * BatchNorm -> Dropout d[H-1] -> weight-normalised Dense -> logits.
  *
- * Step 1 trains it on the non-scored targets and keeps the best validation
- * epoch. Step 2 copies every block but the top one into a model whose top
+ * Step 1 trains it on the scored + non-scored targets (or the non-scored
+ * alone: `pretrainTargets`) and keeps the best validation epoch. Step 2 copies every block but the top one into a model whose top
  * block is new (206 outputs), freezes the copied blocks and unfreezes them one
  * at a time from the top, every floor(epochs / (H + 1)) epochs (the kernel's
  * FineTuneScheduler: epoch 0 unfreezes the new top, then block H, H-1, ...).
