@@ -114,7 +114,10 @@ export interface HmsEfficientnetConfig {
      * window per eeg_id): on a few hundred EEGs the from-scratch CNN memorises the fixed images.
      */
     randomWindows: boolean;
-    /** Stage 2: continue from the stage-1 best weights on eeg_ids whose every row has >= minVotes votes. */
+    /**
+     * Stage 2: continue from the stage-1 best weights on eeg_ids whose every row has >= minVotes votes.
+     * Our reading of "two stages" (the write-up shows only the OneCycle LR picture): an option, off in kaggle.
+     */
     twoStage: { enabled: boolean; minVotes: number; epochs: number; maxLr: number };
   };
   experiment: {

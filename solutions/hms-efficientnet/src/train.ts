@@ -84,7 +84,7 @@ export async function prepareTrainData(
     time: (name, fn) => o.timer.time(name, fn),
   });
   const merged = await o.timer.time('merge_modalities', () => mergeTiles(mods, use, table.n, config.inputs));
-  o.log(`Input: ${use.join(' + ')} tiles of ${config.inputs.tileHeight} x ${config.inputs.tileWidth} -> [${table.n}, ${merged.height}, ${merged.width}, 1]`);
+  o.log(`Input: ${use.join(' + ')} tiles of ${config.inputs.tileHeight} x ${config.inputs.tileWidth} -> [${table.n}, ${merged.height}, ${merged.width}, ${inputChannels(config.inputs.positionChannel, config.inputs.imageChannels)}]`);
   if (!config.train.randomWindows) return { table, ...merged };
   const w = windowItems(table);
   const wm = await buildModalities(config.data.dir, 'train', w.items, use, config.inputs, {
