@@ -20,3 +20,4 @@ export * from './fingerprint';
 export * from './processes';
 export * from './followParent';
 export * from './runLock';
+export * from './npyShards';

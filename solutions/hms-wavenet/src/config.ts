@@ -13,6 +13,11 @@ export interface HmsWavenetConfig {
     maxEegs: number;
     /** The seed's CREATE_EEGS switch inverted: reuse the cached middle-50-s arrays when the data set is unchanged. */
     cacheEegs: boolean;
+    /**
+     * Data MiB per cache shard (the cache is .npy shards read row by row; Node cannot hold
+     * Kaggle's ~5.5 GB of windows in one buffer). Operational: results do not depend on it.
+     */
+    cacheShardMiB: number;
   };
   signal: {
     /** Rows of the middle window read from each EEG parquet (the seed: 10,000 = 50 s at 200 Hz). */
@@ -86,6 +91,11 @@ export function validateConfig(c: HmsWavenetConfig, file: string): HmsWavenetCon
   const { signal: s, model: m, train: t } = c;
   if (!isInt(c.data.maxEegs)) fail(file, `data.maxEegs must be an integer >= 0, got ${c.data.maxEegs}`);
   if (!isInt(s.windowRows, 1)) fail(file, `signal.windowRows must be an integer >= 1, got ${s.windowRows}`);
+  // At most 1 GiB (no larger single allocation in the data path), at least one EEG window (windowRows x 8 float32).
+  const rowMiB = (s.windowRows * 8 * 4) / 2 ** 20;
+  if (typeof c.data.cacheShardMiB !== 'number' || !(c.data.cacheShardMiB >= rowMiB && c.data.cacheShardMiB <= 1024)) {
+    fail(file, `data.cacheShardMiB must be a number from ${rowMiB} (one window of signal.windowRows x 8 float32) to 1024, got ${c.data.cacheShardMiB}`);
+  }
   if (!isInt(s.downsample, 1)) fail(file, `signal.downsample must be an integer >= 1, got ${s.downsample}`);
   if (!isPos(s.clip) || !isPos(s.scale) || !isPos(s.fs)) fail(file, 'signal.clip, signal.scale and signal.fs must be > 0');
   if (!(s.lowpassHz > 0 && s.lowpassHz < s.fs / 2)) fail(file, `signal.lowpassHz must be in (0, fs/2 = ${s.fs / 2}), got ${s.lowpassHz}`);

@@ -1,8 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { writeParquet } from '@repro/io';
-import { EEG_FEATURES, loadEegs, middleWindow } from './eegCache';
+import { loadNpy, parseCliArgs, writeParquet } from '@repro/io';
+import { tf } from '@repro/layers';
+import { resolveConfig } from './cli';
+import { EEG_FEATURES, loadEegs, middleWindow, type EegWindows } from './eegCache';
+import { eegBatches, modelInputs } from './generator';
+import { cacheShardBytes } from './train';
 
 function columns(rows: number, f: (name: string, t: number) => number): Record<string, Float32Array> {
   return Object.fromEntries(EEG_FEATURES.map((n) => [n, Float32Array.from({ length: rows }, (_, t) => f(n, t))]));
@@ -30,56 +34,136 @@ describe('middleWindow (eeg_from_parquet)', () => {
   });
 });
 
+/** Every row of the windows as one plain array. */
+const allRows = (w: EegWindows) => Array.from({ length: w.n }, (_, i) => Array.from(w.row(i))).flat();
+
 describe('loadEegs', () => {
   let dir: string;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hms-wavenet-eegs-'));
     fs.mkdirSync(path.join(dir, 'train_eegs'));
-    for (const id of [11, 12]) await writeParquet(path.join(dir, 'train_eegs', `${id}.parquet`), { ...columns(30, (n, t) => id + t), EKG: new Float32Array(30) });
+    for (const id of [11, 12, 13]) await writeParquet(path.join(dir, 'train_eegs', `${id}.parquet`), { ...columns(30, (n, t) => id + t), EKG: new Float32Array(30) });
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('reads every EEG, writes the cache once and reads it back', async () => {
+  it('reads every EEG, writes the sharded cache once and reads it back row by row', async () => {
     const lines: string[] = [];
     const cacheDir = path.join(dir, 'cache');
-    const a = await loadEegs(dir, 'train', [11, 12], 20, { cacheDir, log: (l) => lines.push(l) });
-    expect(a.length).toBe(2 * 20 * 8);
-    expect(a[0]).toBe(11 + 5);
-    expect(a[20 * 8]).toBe(12 + 5);
-    expect(fs.readdirSync(cacheDir)).toHaveLength(1);
-    const b = await loadEegs(dir, 'train', [11, 12], 20, { cacheDir, log: (l) => lines.push(l) });
-    expect(Array.from(b)).toEqual(Array.from(a));
-    expect(lines.some((l) => /from the cache/.test(l))).toBe(true);
+    // 640-byte windows, 1300-byte shards: 2 EEGs per shard.
+    const opts = { cacheDir, maxShardBytes: 1300, log: (l: string) => lines.push(l) };
+    const a = await loadEegs(dir, 'train', [11, 12, 13], 20, opts);
+    expect(a.data).toBeUndefined(); // never one array of all EEGs
+    expect(a.row(0)[0]).toBe(11 + 5);
+    expect(a.row(1)[0]).toBe(12 + 5);
+    expect(a.row(2).length).toBe(20 * 8);
+    const [store] = fs.readdirSync(cacheDir);
+    expect(fs.readdirSync(path.join(cacheDir, store)).sort()).toEqual(['index.json', 'shard-00000.npy', 'shard-00001.npy']);
+    expect(loadNpy(path.join(cacheDir, store, 'shard-00001.npy')).shape).toEqual([1, 20, 8]);
+    const b = await loadEegs(dir, 'train', [11, 12, 13], 20, opts);
+    expect(allRows(b)).toEqual(allRows(a));
+    expect(lines.filter((l) => /from the cache/.test(l))).toHaveLength(1);
+    const mem = await loadEegs(dir, 'train', [11, 12, 13], 20);
+    expect(mem.data).toBeInstanceOf(Float32Array);
+    expect(allRows(mem)).toEqual(allRows(a));
+    a.close();
+    b.close();
   });
 
-  it('rebuilds a cache file cut short or with a bad header, logging why, with the same data', async () => {
+  it('rebuilds a store with a shard cut short, bad, missing or without its index, logging why, with the same data', async () => {
     const cacheDir = path.join(dir, 'cache-damaged');
-    const original = await loadEegs(dir, 'train', [11, 12], 20, { cacheDir });
+    const opts = { cacheDir, maxShardBytes: 1300 };
+    const original = allRows(await loadEegs(dir, 'train', [11, 12, 13], 20, opts));
     const [name] = fs.readdirSync(cacheDir);
-    const file = path.join(cacheDir, name);
-    const whole = fs.readFileSync(file);
-    const damages: Array<[string, Buffer, RegExp]> = [
-      ['cut short', whole.subarray(0, whole.length - 100), /truncated: shape \[2,20,8\] needs 1280 bytes, file has 1180/],
-      ['cut inside the header', whole.subarray(0, 50), /truncated: its header is \d+ bytes but the file ends 40 bytes into it/],
-      ['empty', Buffer.alloc(0), /empty \(0 bytes/],
-      ['bad header', Buffer.concat([whole.subarray(0, 10), Buffer.alloc(whole.length - 10, 0x20)]), /unreadable \.npy header/],
+    const store = path.join(cacheDir, name);
+    const shard = path.join(store, 'shard-00000.npy');
+    const whole = fs.readFileSync(shard);
+    const damages: Array<[string, () => void, RegExp]> = [
+      ['cut short', () => fs.writeFileSync(shard, whole.subarray(0, whole.length - 100)), /shard-00000\.npy: truncated: shape \[2,20,8\] needs 1280 bytes, file has 1180/],
+      ['cut inside the header', () => fs.writeFileSync(shard, whole.subarray(0, 50)), /truncated: its header is \d+ bytes but the file ends 40 bytes into it/],
+      ['empty', () => fs.writeFileSync(shard, Buffer.alloc(0)), /empty \(0 bytes/],
+      ['bad header', () => fs.writeFileSync(shard, Buffer.concat([whole.subarray(0, 10), Buffer.alloc(whole.length - 10, 0x20)])), /its header says undefined/],
+      ['missing shard', () => fs.rmSync(path.join(store, 'shard-00001.npy')), /shard-00001\.npy: missing/],
+      ['no index (interrupted build)', () => fs.rmSync(path.join(store, 'index.json')), /index\.json: incomplete/],
     ];
-    for (const [what, bytes, reason] of damages) {
-      fs.writeFileSync(file, bytes);
+    for (const [what, damage, reason] of damages) {
+      damage();
       const lines: string[] = [];
-      const again = await loadEegs(dir, 'train', [11, 12], 20, { cacheDir, log: (l) => lines.push(l) });
-      expect({ what, same: Array.from(again) }).toEqual({ what, same: Array.from(original) });
-      const damaged = lines.filter((l) => l.startsWith(`cache ${file} is damaged (`));
+      const again = await loadEegs(dir, 'train', [11, 12, 13], 20, { ...opts, log: (l) => lines.push(l) });
+      expect({ what, same: allRows(again) }).toEqual({ what, same: original });
+      again.close();
+      const damaged = lines.filter((l) => l.startsWith(`cache ${store} is damaged (`));
       expect({ what, damaged }).toEqual({ what, damaged: [expect.stringMatching(reason)] });
       expect(damaged[0]).toMatch(/\); rebuilding$/);
-      expect(lines.some((l) => /from the cache/.test(l))).toBe(false); // never read from the damaged file
+      expect(lines.some((l) => /from the cache/.test(l))).toBe(false); // never read from the damaged store
       // Rebuilt in place, whole, with no temp file left beside it.
       expect(fs.readdirSync(cacheDir)).toEqual([name]);
-      expect(fs.readFileSync(file).equals(whole)).toBe(true);
+      expect(fs.readdirSync(store).sort()).toEqual(['index.json', 'shard-00000.npy', 'shard-00001.npy']);
+      expect(fs.readFileSync(shard).equals(whole)).toBe(true);
     }
   });
 
   it('names the missing parquet', async () => {
     await expect(loadEegs(dir, 'train', [11, 99], 20)).rejects.toThrow(/train_eegs\/99\.parquet.*not found.*eeg_id 99/);
+  });
+});
+
+describe('acceptance: sharded cache vs in memory (smoke config)', () => {
+  let dir: string;
+  afterAll(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('gives bit-for-bit the same generator batches with the shard size forced small', async () => {
+    const { config } = resolveConfig(parseCliArgs(['train', '--config', 'smoke']), { 'data.cacheShardMiB': 0.1 });
+    expect(cacheShardBytes(config)).toBe(104857); // 3 windows of 1000 x 8 float32 per shard
+    // Bounds: at most 1 GiB, at least one window.
+    expect(() => resolveConfig(parseCliArgs(['train', '--config', 'smoke']), { 'data.cacheShardMiB': 2048 })).toThrow(/data\.cacheShardMiB must be a number from/);
+    expect(() => resolveConfig(parseCliArgs(['train', '--config', 'smoke']), { 'data.cacheShardMiB': 0.01 })).toThrow(/data\.cacheShardMiB must be a number from/);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hms-wavenet-accept-'));
+    fs.mkdirSync(path.join(dir, 'train_eegs'));
+    const ids = Array.from({ length: 16 }, (_, i) => 1000 + i);
+    let s = 7;
+    const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647;
+    for (const id of ids) {
+      // Files longer than the window, large values (clipped) and NaNs (filled), as in real EEGs.
+      const rows = 1000 + 2 * (id % 5) * 37;
+      const cols = columns(rows, () => (rnd() < 0.01 ? NaN : (rnd() - 0.5) * 3000));
+      await writeParquet(path.join(dir, 'train_eegs', `${id}.parquet`), cols);
+    }
+    const w = config.signal.windowRows;
+    const memory = await loadEegs(dir, 'train', ids, w);
+    const sharded = await loadEegs(dir, 'train', ids, w, { cacheDir: path.join(dir, 'cache'), maxShardBytes: cacheShardBytes(config) });
+    expect(memory.data).toBeDefined();
+    expect(sharded.data).toBeUndefined();
+    const [store] = fs.readdirSync(path.join(dir, 'cache'));
+    expect(fs.readdirSync(path.join(dir, 'cache', store)).filter((f) => f.endsWith('.npy'))).toHaveLength(6);
+    const y = Float64Array.from({ length: ids.length * 6 }, () => rnd());
+    const rows = Int32Array.from({ length: 12 }, (_, i) => (i * 5) % 16);
+    const t = config.train;
+    // In memory (cache off); from the shards into one array; from the shards per row (as above 1 GiB).
+    const inputs = [modelInputs(memory, config.signal), modelInputs(sharded, config.signal), modelInputs(sharded, config.signal, 1000)];
+    expect(inputs.map((x) => x.perRow)).toEqual([false, false, true]);
+    const sources = inputs.map((x) => {
+      return [
+        eegBatches({ x, steps: x.steps, y, rows, batchSize: t.batchSize, microBatchSize: t.microBatchSize, shuffle: true, seed: 3 }),
+        eegBatches({ x, steps: x.steps, y, rows, batchSize: t.predictBatchSize, shuffle: false }),
+      ];
+    });
+    const bytes = (a: tf.Tensor) => Buffer.from((a.dataSync() as Float32Array).buffer);
+    let compared = 0;
+    for (const other of [1, 2]) for (let k = 0; k < 2; k++) {
+      for (const epoch of [0, 1]) {
+        const [a, b] = [sources[0][k], sources[other][k]];
+        expect(b.numBatches(epoch)).toBe(a.numBatches(epoch));
+        for (let i = 0; i < a.numBatches(epoch); i++) {
+          const [p, q] = (await Promise.all([a.batch(i, epoch), b.batch(i, epoch)])).map((z) => ({ x: z.x as tf.Tensor, y: z.y as tf.Tensor }));
+          expect(q.x.shape).toEqual(p.x.shape);
+          expect(bytes(q.x).equals(bytes(p.x))).toBe(true);
+          expect(bytes(q.y).equals(bytes(p.y))).toBe(true);
+          compared += p.x.shape[0];
+          tf.dispose([p.x, p.y, q.x, q.y]);
+        }
+      }
+    }
+    expect(compared).toBe(2 * 2 * 2 * rows.length);
+    sharded.close();
   });
 });

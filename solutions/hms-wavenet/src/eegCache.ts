@@ -5,13 +5,16 @@
 //   per column: x = float32; m = np.nanmean(x); NaN -> m, or all 0 when the column is all NaN
 //
 // The seed saves the dict of arrays with np.save('eegs', all_eegs) when CREATE_EEGS is set and
-// otherwise loads it. Here the arrays go to one .npy ([nEegs, windowRows, 8] float32) whose name
-// carries a hash of the data set (folder, split, window, eeg_ids and each parquet's size and mtime):
-// an unchanged data set is read from the cache, a changed one is parsed again.
+// otherwise loads it. Here the arrays go to a sharded store (@repro/io NpyShardWriter: .npy shards
+// of [rows, windowRows, 8] float32, at most maxShardBytes each, and an index written last) in a
+// folder whose name carries a hash of the data set (folder, split, window, eeg_ids and each
+// parquet's size and mtime): an unchanged data set is read from the cache, row by row as the
+// batches ask for it (Kaggle's 17,089 EEGs are ~5.5 GB, more than one buffer can hold), and a
+// changed one is parsed again.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { DataError, hmsEegPath, loadNpyCache, progressBar, readHmsEeg, saveNpy, type HmsSplit } from '@repro/io';
+import { DataError, hmsEegPath, NpyShardWriter, openNpyShardsCache, progressBar, readHmsEeg, type HmsSplit, type NpyShardReader } from '@repro/io';
 
 /** The seed's FEATS: the 8 electrodes its bipolar differences use, in this order. */
 export const EEG_FEATURES = ['Fp1', 'T3', 'C3', 'O1', 'Fp2', 'C4', 'T4', 'O2'] as const;
@@ -56,9 +59,36 @@ export async function eegFromParquet(dataDir: string, split: HmsSplit, eegId: nu
   return middleWindow(eeg.columns, eeg.fileRows, windowRows, eeg.file);
 }
 
+/** The middle windows of n EEGs: row i is EEG i's [windowRows, 8], row-major. */
+export interface EegWindows {
+  n: number;
+  /** windowRows * 8. */
+  rowSize: number;
+  /** Row i (the caller must not modify it). */
+  row(i: number): Float32Array;
+  /** All rows in one array when they are held in memory (no cache); undefined for a cache store. */
+  data?: Float32Array;
+  /** Where the rows are read from: 'memory' or the store folder. */
+  source: string;
+  close(): void;
+}
+
+/** Windows held in one array ([n, rowSize]). */
+export function windowsInMemory(data: Float32Array, n: number, rowSize: number): EegWindows {
+  if (data.length !== n * rowSize) throw new RangeError(`windowsInMemory: ${data.length} values are not ${n} rows of ${rowSize}`);
+  return { n, rowSize, data, source: 'memory', row: (i) => data.subarray(i * rowSize, (i + 1) * rowSize), close: () => {} };
+}
+
+/** Windows read row by row from a sharded cache store. */
+export function windowsFromStore(reader: NpyShardReader): EegWindows {
+  return { n: reader.rows, rowSize: reader.rowSize, source: reader.dir, row: (i) => reader.row(i), close: () => reader.close() };
+}
+
 export interface LoadEegsOptions {
-  /** Folder for the cache file; no caching when undefined. */
+  /** Folder for the cache store; no caching (all windows in memory) when undefined. */
   cacheDir?: string;
+  /** Data bytes per cache shard (data.cacheShardMiB). @default 256 MiB */
+  maxShardBytes?: number;
   /** Reuse a cache file for the same data set (the seed's CREATE_EEGS = False). @default true */
   useCache?: boolean;
   log?: (line: string) => void;
@@ -83,44 +113,57 @@ export function dataSetKey(dataDir: string, split: HmsSplit, eegIds: ArrayLike<n
   return h.digest('hex').slice(0, 16);
 }
 
-/** The middle windows of every EEG, [n, windowRows, 8] row-major, from the cache when it is current. */
+/**
+ * The middle windows of every EEG: from the cache store when it is current (read lazily), else
+ * parsed and, with a cacheDir, written to a new store one EEG at a time (never all in one buffer).
+ */
 export async function loadEegs(
   dataDir: string,
   split: HmsSplit,
   eegIds: ArrayLike<number>,
   windowRows: number,
   options: LoadEegsOptions = {},
-): Promise<Float32Array> {
+): Promise<EegWindows> {
   const log = options.log ?? (() => {});
   const n = eegIds.length;
+  const rowShape = [windowRows, EEG_FEATURES.length];
   const rowSize = windowRows * EEG_FEATURES.length;
   const key = dataSetKey(dataDir, split, eegIds, windowRows);
-  const cacheFile = options.cacheDir ? path.join(options.cacheDir, `eegs-${split}-${n}x${windowRows}-${key}.npy`) : undefined;
-  if (cacheFile && options.useCache !== false) {
-    // A cache cut short (killed run, full disk) or otherwise damaged is logged and rebuilt below, never used.
-    const data = loadNpyCache(cacheFile, { type: Float32Array, shape: [n, windowRows, EEG_FEATURES.length] }, log);
-    if (data) {
-      log(`Reading ${n} ${split} EEG arrays from the cache ${cacheFile}`);
-      return data;
+  const cacheDir = options.cacheDir ? path.join(options.cacheDir, `eegs-${split}-${n}x${windowRows}-${key}`) : undefined;
+  if (cacheDir && options.useCache !== false) {
+    // A store cut short (killed run, full disk) or otherwise damaged is logged and rebuilt below, never used.
+    const reader = openNpyShardsCache(cacheDir, { key, rowShape, rows: n }, log);
+    if (reader) {
+      log(`Reading ${n} ${split} EEG arrays from the cache ${cacheDir} (${reader.index.shards.length} shard(s), row by row)`);
+      return windowsFromStore(reader);
     }
   }
   log(`Processing ${n} ${split} EEG parquets (middle ${windowRows} rows of ${EEG_FEATURES.join(', ')})...`);
   const t0 = Date.now();
-  const out = new Float32Array(n * rowSize);
+  // Without a cache the windows stay in memory, as before; with one they go straight to the shards.
+  const out = cacheDir ? undefined : new Float32Array(n * rowSize);
+  const writer = cacheDir ? new NpyShardWriter(cacheDir, { rowShape, key, maxShardBytes: options.maxShardBytes }) : undefined;
   const bar = n >= 50 ? progressBar(`${split} EEGs`, n) : undefined;
   try {
     for (let i = 0; i < n; i++) {
-      out.set(await eegFromParquet(dataDir, split, eegIds[i], windowRows), i * rowSize);
+      const w = await eegFromParquet(dataDir, split, eegIds[i], windowRows);
+      if (writer) writer.append(w);
+      else out!.set(w, i * rowSize);
       bar?.increment();
     }
+  } catch (err) {
+    // A store that will never be finished is removed now rather than found incomplete next time.
+    if (cacheDir) fs.rmSync(cacheDir, { recursive: true, force: true });
+    throw err;
   } finally {
     bar?.stop();
   }
   log(`  parsed ${n} parquets in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  if (cacheFile) {
-    // Atomic (temp file + rename): a run killed while writing leaves no half-written cache under this name.
-    saveNpy(cacheFile, out, [n, windowRows, EEG_FEATURES.length]);
-    log(`  cached to ${cacheFile}`);
-  }
-  return out;
+  if (!writer) return windowsInMemory(out!, n, rowSize);
+  // The index is written last and atomically: a run killed before this leaves no whole store.
+  const index = writer.finish();
+  log(`  cached to ${cacheDir} (${index.shards.length} shard(s))`);
+  const reader = openNpyShardsCache(cacheDir!, { key, rowShape, rows: n }, log);
+  if (!reader) throw new DataError(cacheDir!, 'the cache store just written cannot be read back');
+  return windowsFromStore(reader);
 }

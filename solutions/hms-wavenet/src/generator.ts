@@ -15,7 +15,7 @@
 import { bipolarMontage, butter, clip, downsample, lfilter } from '@repro/dsp';
 import { hashSeed, permutation, SeededRng, tf, type Batch, type IndexedBatchSource } from '@repro/layers';
 import type { HmsWavenetConfig } from './config';
-import { EEG_FEATURES } from './eegCache';
+import { EEG_FEATURES, type EegWindows } from './eegCache';
 
 /** The seed's 8 bipolar differences, in its order (pairs of the LL, LP, RP, RR chains). */
 export const BIPOLAR_PAIRS = [
@@ -74,9 +74,49 @@ export function transformAll(raw: Float32Array, n: number, s: SignalConfig): Flo
   return out;
 }
 
+/** The model input of each EEG, [steps, 8], by row. */
+export interface ModelInputs {
+  n: number;
+  steps: number;
+  /** Row i's input (the caller must not modify it). */
+  row(i: number): Float32Array;
+  /** True when rows are transformed as they are asked for (from the cache store), not held. */
+  perRow: boolean;
+}
+
+/** Inputs held in one [n, steps, 8] array. */
+export function inputsInMemory(x: Float32Array, n: number, steps: number): ModelInputs {
+  const size = steps * BIPOLAR_PAIRS.length;
+  if (x.length !== n * size) throw new RangeError(`inputsInMemory: ${x.length} values are not ${n} rows of ${size}`);
+  return { n, steps, perRow: false, row: (i) => x.subarray(i * size, (i + 1) * size) };
+}
+
+/** Largest array of all EEGs' inputs built from a cache store (the data path's 1 GiB allocation limit). */
+export const MAX_INPUTS_BYTES = 2 ** 30;
+
+/**
+ * The generator's inputs for `windows`. Windows in memory (no cache): transformed once, as
+ * before. Windows in a cache store: read one at a time and transformed once into one array when
+ * all inputs fit in maxInputsBytes (the default data set: 300 x 2000 x 8 float32), else transformed
+ * per row as a batch asks for it (Kaggle's 17,089 EEGs need 1.02 GiB; ~13 ms per EEG on 1 core).
+ * The transform has no state or randomness, so all three give the same bits.
+ */
+export function modelInputs(windows: EegWindows, s: SignalConfig, maxInputsBytes = MAX_INPUTS_BYTES): ModelInputs {
+  const steps = modelSteps(s);
+  if (windows.data) return inputsInMemory(transformAll(windows.data, windows.n, s), windows.n, steps);
+  const transform = makeTransform(s);
+  const size = steps * BIPOLAR_PAIRS.length;
+  if (windows.n * size * 4 <= maxInputsBytes) {
+    const x = new Float32Array(windows.n * size);
+    for (let i = 0; i < windows.n; i++) x.set(transform(windows.row(i)), i * size);
+    return inputsInMemory(x, windows.n, steps);
+  }
+  return { n: windows.n, steps, perRow: true, row: (i) => transform(windows.row(i)) };
+}
+
 export interface EegBatchesOptions {
-  /** [nAll, steps, 8] model inputs. */
-  x: Float32Array;
+  /** The model inputs of all nAll rows. */
+  x: ModelInputs;
   steps: number;
   /** nAll x 6 targets (optional for test). */
   y?: Float64Array | Float32Array;
@@ -123,10 +163,10 @@ export function epochMicroBatches(o: Pick<EegBatchesOptions, 'rows' | 'batchSize
 }
 
 /** Gather rows of x into a [rows.length, steps, 8] tensor. */
-export function gatherInputs(x: Float32Array, rows: ArrayLike<number>, steps: number): tf.Tensor3D {
+export function gatherInputs(x: ModelInputs, rows: ArrayLike<number>, steps: number): tf.Tensor3D {
   const size = steps * BIPOLAR_PAIRS.length;
   const buf = new Float32Array(rows.length * size);
-  for (let k = 0; k < rows.length; k++) buf.set(x.subarray(rows[k] * size, (rows[k] + 1) * size), k * size);
+  for (let k = 0; k < rows.length; k++) buf.set(x.row(rows[k]), k * size);
   return tf.tensor3d(buf, [rows.length, steps, BIPOLAR_PAIRS.length]);
 }
 
@@ -154,7 +194,7 @@ export function eegBatches(o: EegBatchesOptions): IndexedBatchSource & { microBa
  * model.predict over `rows` in chunks of `batchSize` EEGs; rows renormalised to sum to 1 in
  * float64 (softmax in float32 can be 1e-7 off) so the scorer and the submission check accept them.
  */
-export function predictRows(model: tf.LayersModel, x: Float32Array, rows: ArrayLike<number>, steps: number, batchSize: number): Float32Array {
+export function predictRows(model: tf.LayersModel, x: ModelInputs, rows: ArrayLike<number>, steps: number, batchSize: number): Float32Array {
   const out = new Float32Array(rows.length * 6);
   for (let start = 0; start < rows.length; start += batchSize) {
     const chunk = Array.from({ length: Math.min(rows.length, start + batchSize) - start }, (_, k) => rows[start + k]);

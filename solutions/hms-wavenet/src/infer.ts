@@ -8,8 +8,8 @@ import { DataError, hmsSubmissionOrder, modelDirHandler, checkTrainedOn, openRun
 import { tf, type BackendInfo } from '@repro/layers';
 import type { HmsWavenetConfig } from './config';
 import { loadEegs } from './eegCache';
-import { modelSteps, normalizeRows, predictRows, transformAll } from './generator';
-import { cacheDirFor, SOLUTION } from './train';
+import { modelInputs, normalizeRows, predictRows } from './generator';
+import { cacheDirFor, cacheShardBytes, SOLUTION } from './train';
 
 export interface InferContext {
   config: HmsWavenetConfig;
@@ -60,10 +60,11 @@ export async function infer(ctx: InferContext): Promise<{ submission: string; pr
   log(`Test shape: ${test.nRows} rows; reading the middle ${s.windowRows} rows of each test EEG`);
   const raw = await loadEegs(ctx.config.data.dir, 'test', test.eegId, s.windowRows, {
     cacheDir: ctx.config.data.cacheEegs ? cacheDirFor(ctx.runsRoot) : undefined,
+    maxShardBytes: cacheShardBytes(ctx.config),
     log,
   });
-  const x = transformAll(raw, test.nRows, s);
-  const steps = modelSteps(s);
+  const x = modelInputs(raw, s);
+  const steps = x.steps;
   const rows = Int32Array.from({ length: test.nRows }, (_, i) => i);
   const sum = new Float64Array(test.nRows * 6);
   for (const dir of folds) {
@@ -73,6 +74,7 @@ export async function infer(ctx: InferContext): Promise<{ submission: string; pr
     for (let i = 0; i < p.length; i++) sum[i] += p[i];
     log(`  ${path.relative(run.dir, dir)}: predicted ${test.nRows} test EEGs`);
   }
+  raw.close();
   // Rows in sample_submission.csv's order from here on (test_pred.npy and test_eeg_ids.npy too).
   const probs = takeRowsInOrder(normalizeRows(Float32Array.from(sum, (v) => v / folds.length)), 6, order);
   const eegIds = sample.eegId;

@@ -84,6 +84,7 @@ const WRITE_UP: Record<string, unknown> = {
 // Ours, not the write-up's: off, or operational only (README rows marked "extra").
 const EXTRAS: Record<string, unknown> = {
   'data.dir': 'data/hms',
+  'data.cacheShardMiB': 256, // cache shard size: where the windows lie on disk, not their values
   'train.microBatchSize': 32, // = batchSize: one pass, no gradient accumulation
   'train.workers': 1,
   'train.twoStage.enabled': false,

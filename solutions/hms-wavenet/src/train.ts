@@ -35,7 +35,7 @@ import {
 import { klDivergenceScore } from '@repro/metrics';
 import type { HmsWavenetConfig } from './config';
 import { loadEegs } from './eegCache';
-import { eegBatches, modelSteps, predictRows, transformAll } from './generator';
+import { eegBatches, modelInputs, predictRows, type ModelInputs } from './generator';
 import { consensusCounts, loadTrain, type EegTable } from './load';
 import { buildModel } from './model';
 
@@ -43,14 +43,19 @@ export const SOLUTION = 'hms-wavenet';
 
 export interface TrainData {
   table: EegTable;
-  /** [n, steps, 8] model inputs (the generator's output for every EEG). */
-  x: Float32Array;
+  /** The generator's output for every EEG, [steps, 8] each (in memory, or from the cache store per batch). */
+  x: ModelInputs;
   steps: number;
 }
 
 /** Where the EEG cache of a runs root lives (shared by every run of the solution). */
 export function cacheDirFor(runsRoot: string): string {
   return path.join(runsRoot, SOLUTION, 'cache');
+}
+
+/** data.cacheShardMiB in bytes. */
+export function cacheShardBytes(config: HmsWavenetConfig): number {
+  return Math.floor(config.data.cacheShardMiB * 2 ** 20);
 }
 
 /** train.csv aggregated per eeg_id, the EEGs' middle windows (cached), transformed for the model. */
@@ -60,12 +65,15 @@ export async function prepareTrainData(config: HmsWavenetConfig, cacheDir: strin
   log(`Train data with unique eeg_id: ${table.n} EEGs of ${patients} patients; consensus ${JSON.stringify(consensusCounts(table))}`);
   const raw = await loadEegs(config.data.dir, 'train', table.eegId, config.signal.windowRows, {
     cacheDir: config.data.cacheEegs ? cacheDir : undefined,
+    maxShardBytes: cacheShardBytes(config),
     log,
   });
   const t0 = Date.now();
-  const x = transformAll(raw, table.n, config.signal);
-  const steps = modelSteps(config.signal);
-  log(`Generator: 8 bipolar channels, clip +-${config.signal.clip}, /${config.signal.scale}, Butterworth low-pass ${config.signal.lowpassHz} Hz order ${config.signal.filterOrder}, ::${config.signal.downsample} -> [${table.n}, ${steps}, 8] in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const x = modelInputs(raw, config.signal);
+  const steps = x.steps;
+  if (!x.perRow) raw.close(); // every input is in memory now: the store's files are done with
+  const where = x.perRow ? `per batch, from the cached windows (${raw.source})` : `in ${((Date.now() - t0) / 1000).toFixed(1)} s`;
+  log(`Generator: 8 bipolar channels, clip +-${config.signal.clip}, /${config.signal.scale}, Butterworth low-pass ${config.signal.lowpassHz} Hz order ${config.signal.filterOrder}, ::${config.signal.downsample} -> [${table.n}, ${steps}, 8] ${where}`);
   return { table, x, steps };
 }
 
