@@ -13,13 +13,15 @@ export function tempPathFor(file: string): string {
  * Write a file so that readers see either the old content or the whole new
  * content, never a half-written file: write to a temp file, fsync, rename.
  */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+export function writeFileAtomic(file: string, data: string | Uint8Array | readonly Uint8Array[]): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = tempPathFor(file);
   try {
     const fd = fs.openSync(tmp, 'w');
     try {
-      fs.writeFileSync(fd, data); // loops until every byte is written, unlike writeSync
+      // writeFileSync loops until every byte is written, unlike writeSync; parts go one after another
+      // (a header and a large data view, without copying them into one buffer).
+      for (const part of Array.isArray(data) ? data : [data as string | Uint8Array]) fs.writeFileSync(fd, part);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

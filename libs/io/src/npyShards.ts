@@ -7,7 +7,7 @@
 //   index.json                             written last, atomically: its presence marks a whole store
 import * as fs from 'fs';
 import * as path from 'path';
-import { tempPathFor, writeFileAtomic } from './atomic';
+import { writeFileAtomic } from './atomic';
 import { DataError } from './errors';
 import { NpyDamagedError } from './npy';
 
@@ -87,22 +87,8 @@ export class NpyShardWriter {
   private flush(): void {
     if (this.inBuf === 0) return;
     const file = path.join(this.dir, shardName(this.shards.length));
-    const tmp = tempPathFor(file);
-    try {
-      const fd = fs.openSync(tmp, 'w');
-      try {
-        fs.writeFileSync(fd, npyHeader([this.inBuf, ...this.options.rowShape]));
-        const data = this.buf.subarray(0, this.inBuf * this.rowSize);
-        fs.writeFileSync(fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-      fs.renameSync(tmp, file);
-    } catch (err) {
-      fs.rmSync(tmp, { force: true });
-      throw err;
-    }
+    const data = this.buf.subarray(0, this.inBuf * this.rowSize);
+    writeFileAtomic(file, [npyHeader([this.inBuf, ...this.options.rowShape]), new Uint8Array(data.buffer, data.byteOffset, data.byteLength)]);
     this.shards.push({ file: path.basename(file), start: this.total, rows: this.inBuf });
     this.total += this.inBuf;
     this.inBuf = 0;
