@@ -66,3 +66,20 @@ describe('module boundaries', () => {
     expect(files.flatMap(violations)).toEqual([]);
   });
 });
+
+// nx draws no edge from an `@repro/<lib>` path alias by itself (no @nx/js plugin here), so every
+// project declares the libraries it imports in project.json's implicitDependencies; without them a
+// library change would leave the solutions' cached test results (and `nx affected`) stale.
+describe('project graph', () => {
+  const projects = ['libs', 'solutions'].flatMap((d) => fs.readdirSync(path.join(root, d)).map((n) => path.join(root, d, n))).concat(path.join(root, 'tools'));
+  it.each(projects.map((p) => [path.relative(root, p), p]))('%s declares every @repro library it imports', (_rel, dir) => {
+    const project = JSON.parse(fs.readFileSync(path.join(dir, 'project.json'), 'utf8')) as { name: string; implicitDependencies?: string[] };
+    const used = new Set(
+      sourceFiles(dir)
+        .flatMap((f) => importsOf(fs.readFileSync(f, 'utf8')))
+        .map((s) => /^@repro\/([a-z-]+)$/.exec(s)?.[1])
+        .filter((n): n is string => n !== undefined && n !== project.name),
+    );
+    expect((project.implicitDependencies ?? []).filter((d) => used.has(d)).sort()).toEqual([...used].sort());
+  });
+});
