@@ -9,6 +9,12 @@ export function tempPathFor(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${counter}`);
 }
 
+/** The pid that wrote a temp file named by tempPathFor (`.<name>.tmp-<pid>-<n>`), or undefined. */
+export function tempFileWriter(name: string): number | undefined {
+  const m = /\.tmp-(\d+)-\d+$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
 /**
  * Write a file so that readers see either the old content or the whole new
  * content, never a half-written file: write to a temp file, fsync, rename.

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeFileAtomic } from './atomic';
+import { tempFileWriter, writeFileAtomic } from './atomic';
 import { DataError } from './errors';
 import { codeVersion, dataChanges, describeDataSet, fingerprintDataDir, type DataFingerprint } from './fingerprint';
 import { readJson, writeJson } from './json';
@@ -96,9 +96,14 @@ function firstDifference(a: unknown, b: unknown, at = ''): string {
   return `${at || '(root)'}: stored ${JSON.stringify(a)}, now ${JSON.stringify(b)}`;
 }
 
+/** `<ISO time> <line>` appended to a run folder's log.txt. */
+function appendLog(dir: string, line: string): void {
+  fs.appendFileSync(path.join(dir, 'log.txt'), `${new Date().toISOString()} ${line}\n`);
+}
+
 function makeRun(dir: string, config: unknown, seed: number): Run {
   const metricsPath = path.join(dir, 'metrics.json');
-  const note = (line: string) => fs.appendFileSync(path.join(dir, 'log.txt'), `${new Date().toISOString()} ${line}\n`);
+  const note = (line: string) => appendLog(dir, line);
   const readMetrics = (): Record<string, unknown> =>
     fs.existsSync(metricsPath) ? readJson<Record<string, unknown>>(metricsPath) : {};
   return {
@@ -196,8 +201,8 @@ export function sweepStaleTemps(dir: string): number {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
       else {
-        const m = /\.tmp-(\d+)-\d+$/.exec(e.name);
-        if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) {
+        const writer = tempFileWriter(e.name);
+        if (writer !== undefined && writer !== process.pid && !pidAlive(writer)) {
           fs.rmSync(p, { force: true });
           removed++;
         }
@@ -248,7 +253,7 @@ export function failRuns(err: unknown): string[] {
       const parent = path.dirname(dir);
       if (fs.existsSync(parent) && fs.readdirSync(parent).length === 0) fs.rmdirSync(parent);
     } else {
-      fs.appendFileSync(path.join(dir, 'log.txt'), `${new Date().toISOString()} FAILED: ${message.replace(/\n/g, '\n  ')}\n`);
+      appendLog(dir, `FAILED: ${message.replace(/\n/g, '\n  ')}`);
     }
   }
   return removed;
