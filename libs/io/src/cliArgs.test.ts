@@ -12,6 +12,7 @@ describe('parseCliArgs', () => {
     const a = parseCliArgs(['--config', 'wavenet-small', '--backend=wasm', '--seed', '7', '--run-id', 'r1', '--data-dir=/d', '--scale', 'smoke']);
     expect(a).toMatchObject({ config: 'wavenet-small', backend: 'wasm', seed: 7, runId: 'r1', dataDir: '/d', scale: 'smoke' });
     expect(parseCliArgs(['--seed=-3']).seed).toBe(-3);
+    expect(parseCliArgs(['--max-steps', '2']).maxSteps).toBe(2);
   });
 
   it('keeps other flags as overrides, parsing numbers and booleans', () => {
@@ -25,6 +26,7 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--scale=huge'])).toThrow("--scale: expected one of smoke, default, kaggle, got 'huge'");
     expect(() => parseCliArgs(['--seed', '1.5'])).toThrow("--seed: expected an integer, got '1.5'");
     expect(() => parseCliArgs(['--seed', 'x'])).toThrow(/--seed: expected an integer/);
+    expect(() => parseCliArgs(['--max-steps', '0'])).toThrow("--max-steps: expected a positive integer (optimizer steps per member and fold), got '0'");
     expect(() => parseCliArgs(['--config'])).toThrow('--config: expected a config name after it, got nothing');
     expect(() => parseCliArgs(['--backend', '--seed', '1'])).toThrow(/--backend: expected one of .* after it, got nothing/);
   });

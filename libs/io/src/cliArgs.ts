@@ -22,6 +22,11 @@ export interface CliArgs {
   fresh: boolean;
   /** @default 'default' */
   scale: Scale;
+  /**
+   * `--max-steps N`: N optimizer steps per trainModel call (member, fold, seed, stage), then the rest
+   * of the pipeline as usual, and a projection of the full recipe's training time.
+   */
+  maxSteps?: number;
   /** Every other `--key value` / `--key=value` (numbers and true/false parsed; a bare `--flag` is true). */
   overrides: Record<string, OverrideValue>;
   /** Arguments that are not flags, in order. */
@@ -90,6 +95,14 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       case 'run-id':
         out.runId = need('a run id');
         break;
+      case 'max-steps': {
+        const v = need('a positive integer');
+        if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) {
+          throw new Error(`--max-steps: expected a positive integer (optimizer steps per member and fold), got '${v}'`);
+        }
+        out.maxSteps = Number(v);
+        break;
+      }
       case 'data-dir':
         out.dataDir = need('a directory');
         break;

@@ -8,7 +8,7 @@ import { followParent } from './followParent';
 import { failRuns } from './runDir';
 
 /** `<solutionDir>/configs/<--config>.json` with overrides and --data-dir applied, then validated. */
-export function loadSolutionConfig<T extends { data: { dir: string } }>(
+export function loadSolutionConfig<T extends { data: { dir: string }; maxSteps?: number }>(
   solutionDir: string,
   args: CliArgs,
   overrides: Record<string, OverrideValue>,
@@ -17,6 +17,8 @@ export function loadSolutionConfig<T extends { data: { dir: string } }>(
   const configFile = path.join(solutionDir, 'configs', `${args.config}.json`);
   const config = loadConfig<T>(solutionDir, args.config, overrides);
   if (args.dataDir) config.data.dir = args.dataDir;
+  // Part of the config (so of the run's inputs): a timing run never resumes into a full one, nor back.
+  if (args.maxSteps !== undefined) config.maxSteps = args.maxSteps;
   return { config: validate(config, configFile), configFile };
 }
 

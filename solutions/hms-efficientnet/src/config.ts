@@ -11,6 +11,8 @@ export type Modality = (typeof MODALITIES)[number];
 export type Combination = [boolean, boolean, boolean];
 
 export interface HmsEfficientnetConfig {
+  /** `--max-steps N`: optimizer steps per training (member, fold, seed, stage), then a projection of the full recipe's time. Not in the config files. */
+  maxSteps?: number;
   data: {
     /** HMS data folder in Kaggle's layout. --data-dir overrides. */
     dir: string;
@@ -152,6 +154,7 @@ export function enabledModalities(i: HmsEfficientnetConfig['inputs']): Modality[
 
 /** Check the fields whose mistakes would only surface deep inside training. */
 export function validateConfig(c: HmsEfficientnetConfig, file: string): HmsEfficientnetConfig {
+  if (c.maxSteps !== undefined && !(Number.isInteger(c.maxSteps) && c.maxSteps >= 1)) fail(file, `maxSteps must be an integer >= 1, got ${c.maxSteps}`);
   const { inputs: i, model: m, train: t, experiment: e } = c;
   if (!isInt(c.data.maxEegs)) fail(file, `data.maxEegs must be an integer >= 0, got ${c.data.maxEegs}`);
   if (c.data.balanced.enabled && !isInt(c.data.balanced.perClass, 1)) fail(file, `data.balanced.perClass must be an integer >= 1, got ${c.data.balanced.perClass}`);

@@ -6,6 +6,8 @@ import { DataError } from '@repro/io';
 export type WaveBlockSpec = [filters: number, kernelSize: number, dilations: number];
 
 export interface HmsWavenetConfig {
+  /** `--max-steps N`: optimizer steps per training (member, fold, seed, stage), then a projection of the full recipe's time. Not in the config files. */
+  maxSteps?: number;
   data: {
     /** HMS data folder in Kaggle's layout (train.csv, train_eegs/, test.csv, test_eegs/). --data-dir overrides. */
     dir: string;
@@ -88,6 +90,7 @@ const isPos = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 
 /** Check the fields whose mistakes would only surface deep inside training. */
 export function validateConfig(c: HmsWavenetConfig, file: string): HmsWavenetConfig {
+  if (c.maxSteps !== undefined && !(Number.isInteger(c.maxSteps) && c.maxSteps >= 1)) fail(file, `maxSteps must be an integer >= 1, got ${c.maxSteps}`);
   const { signal: s, model: m, train: t } = c;
   if (!isInt(c.data.maxEegs)) fail(file, `data.maxEegs must be an integer >= 0, got ${c.data.maxEegs}`);
   if (!isInt(s.windowRows, 1)) fail(file, `signal.windowRows must be an integer >= 1, got ${s.windowRows}`);

@@ -12,6 +12,8 @@ export interface MemberConfig {
 }
 
 export interface IonSwitchingConfig {
+  /** `--max-steps N`: optimizer steps per training (member, fold, seed, stage), then a projection of the full recipe's time. Not in the config files. */
+  maxSteps?: number;
   data: {
     /** Folder with train.csv, test.csv, sample_submission.csv (Kaggle's layout). --data-dir overrides. */
     dir: string;
@@ -158,6 +160,7 @@ const isPos = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 
 /** Check the fields whose mistakes would only surface deep inside a run. */
 export function validateConfig(c: IonSwitchingConfig, file: string): IonSwitchingConfig {
+  if (c.maxSteps !== undefined && !(Number.isInteger(c.maxSteps) && c.maxSteps >= 1)) fail(file, `maxSteps must be an integer >= 1, got ${c.maxSteps}`);
   const { clean, features: f, sequence: s, train: t } = c;
   if (!isInt(clean.mainsPeriod, 2)) fail(file, `clean.mainsPeriod must be an integer >= 2, got ${clean.mainsPeriod}`);
   if (!Array.isArray(clean.testLinearDriftChunks) || !clean.testLinearDriftChunks.every((k) => isInt(k) && k < 12)) {

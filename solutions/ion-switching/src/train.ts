@@ -15,7 +15,10 @@ import {
   categoricalCrossentropy,
   epochListSchedule,
   kerasAdam,
+  peakRssGiB,
+  summarizeTiming,
   tf,
+  timingReport,
   trainModel,
   type BackendChoice,
   type BackendInfo,
@@ -183,7 +186,7 @@ async function trainMemberFold(args: {
   log(`${ids.length} train sequences (${tr.length - ids.length} with outlier rows left out), ${valid.length} valid; ${stepsPerEpoch} steps/epoch of ${t.batchSize}`);
   const t0 = performance.now();
   const epochTimes: number[] = [];
-  const { model, bestEpoch } = await trainModel({
+  const { model, bestEpoch, timing } = await trainModel({
     createModel: () => buildMember(config, member, F, seed * 1000 + fold),
     loss: categoricalCrossentropy({ classWeights: cw }),
     optimizer: () => kerasAdam({ learningRate: lrs[0] }),
@@ -199,6 +202,7 @@ async function trainMemberFold(args: {
     bestMonitor: validSource ? 'macroF1' : undefined,
     swa: t.swa.enabled ? { everySteps: t.swa.everySteps, startStep: Math.floor(t.swa.startFraction * totalSteps), apply: t.swa.apply } : undefined,
     checkpointDir: path.join(foldDir, 'ckpt'),
+    maxSteps: config.maxSteps,
     log,
     onEpochEnd: (r: EpochRecord) => {
       epochTimes.push(r.seconds);
@@ -215,7 +219,14 @@ async function trainMemberFold(args: {
   model.dispose();
   return {
     valid: pred,
-    metrics: { keptEpoch: bestEpoch < 0 ? -1 : bestEpoch + 1, trainSeconds, predictSeconds: (performance.now() - p0) / 1000, secondsPerStep: epochTimes.length ? epochTimes.reduce((a, b) => a + b, 0) / epochTimes.length / stepsPerEpoch : NaN },
+    metrics: {
+      keptEpoch: bestEpoch < 0 ? -1 : bestEpoch + 1,
+      trainSeconds,
+      predictSeconds: (performance.now() - p0) / 1000,
+      secondsPerStep: epochTimes.length ? epochTimes.reduce((a, b) => a + b, 0) / epochTimes.length / stepsPerEpoch : NaN,
+      ...summarizeTiming(timing),
+      peakRssGiB: peakRssGiB(),
+    },
   };
 }
 
@@ -422,6 +433,13 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
   });
 
   const model = members[0];
+  const cost = timingReport({
+    maxSteps: config.maxSteps,
+    backend: ctx.backendInfo.backend,
+    trainings: members.flatMap((m) => m.perFold as Record<string, unknown>[]),
+    prepareSeconds: prepSeconds,
+    log,
+  });
   const roundingF1 = prep.data.roundingF1;
   const roundingGroups = perGroupF1(y, roundPred, tr.group);
   const rows = ION_GROUPS.map((g) => {
@@ -454,6 +472,7 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
     device: ctx.backendInfo.device,
     prepareSeconds: prepSeconds,
     trainWallSeconds: (performance.now() - t0) / 1000,
+    ...cost,
   });
 }
 

@@ -109,6 +109,8 @@ export interface TransferConfig extends MemberCommon {
 }
 
 export interface MoaConfig {
+  /** `--max-steps N`: optimizer steps per training (member, fold, seed, stage), then a projection of the full recipe's time. Not in the config files. */
+  maxSteps?: number;
   data: {
     /** Folder in Kaggle's layout; --data-dir overrides. */
     dir: string;
@@ -153,6 +155,7 @@ const isNonNeg = (v: unknown): v is number => typeof v === 'number' && Number.is
 
 /** Check the fields whose mistakes would only surface deep inside training. */
 export function validateConfig(c: MoaConfig, file: string): MoaConfig {
+  if (c.maxSteps !== undefined && !(Number.isInteger(c.maxSteps) && c.maxSteps >= 1)) fail(file, `maxSteps must be an integer >= 1, got ${c.maxSteps}`);
   if (typeof c.data?.dir !== 'string' || !c.data.dir) fail(file, `data.dir must be a folder, got ${JSON.stringify(c.data?.dir)}`);
   if (!Array.isArray(c.members) || c.members.length === 0) fail(file, 'members must list at least one member');
   for (const m of c.members) if (!MEMBER_KINDS.includes(m)) fail(file, `members: unknown member '${m}' (expected ${MEMBER_KINDS.join(', ')})`);

@@ -22,3 +22,4 @@ export * from './withPenalty';
 export * from './clipByGlobalNorm';
 export { saveCheckpoint, loadCheckpoint, saveModelDir, type TensorSpec, type CheckpointFile } from './checkpoint';
 export * from './trainModel';
+export * from './projection';

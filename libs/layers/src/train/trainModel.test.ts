@@ -10,6 +10,7 @@ import { oneCycle } from './oneCycle';
 import { reduceLROnPlateau } from './reduceLROnPlateau';
 import { SeededDropout } from '../models/seededDropout';
 import { denseModel, maxAbsDiff, mse, regressionData, regressionSource, weightsOf } from './testing';
+import { projectTraining, summarizeTiming, timingOf } from './projection';
 import { EpochRecord, trainModel, TrainModelOptions } from './trainModel';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'train-'));
@@ -178,6 +179,36 @@ describe('trainModel (cpu)', () => {
     expect(maxAbsDiff(weightsOf(acc.model), weightsOf(big.model))).toBeLessThan(1e-5);
     expect(maxAbsDiff(weightsOf(small.model), weightsOf(big.model))).toBeGreaterThan(1e-3);
     [big, acc, small].forEach((r) => r.model.dispose());
+  });
+
+  it('maxSteps stops after N optimizer steps, validates the cut epoch, and reports the full recipe\'s steps for the projection', async () => {
+    const lines: string[] = [];
+    // 48 rows in batches of 8: 6 batches, 3 steps per epoch with accumulateSteps 2; 4 epochs = 12 steps.
+    const r = await trainModel(
+      base({ maxSteps: 2, accumulateSteps: 2, validBatches: regressionSource(16, 8, false, 9), log: (l) => lines.push(l) }),
+    );
+    expect(r.steps).toBe(2);
+    expect(r.history).toHaveLength(1);
+    expect(r.history[0].valLoss).toBeGreaterThan(0);
+    expect(r.timing.fullSteps).toBe(12);
+    expect(r.timing.fullValidations).toBe(4);
+    expect(r.timing.stepSeconds).toHaveLength(2);
+    expect(r.timing.validSeconds).toHaveLength(1);
+    expect(lines.some((l) => l.includes('stopped after 2 optimizer steps (maxSteps 2; the full recipe has 12)'))).toBe(true);
+    const p = projectTraining([r.timing, summarizeTiming({ fullSteps: 10, fullValidations: 0, stepSeconds: [9, 1, 3], validSeconds: [] }), undefined]);
+    // The second call's typical step is the median of [1, 3] (its first step left out).
+    expect(p.full_recipe_steps).toBe(22);
+    expect(p.measured_steps).toBe(5);
+    expect(p.projected_full_train_hours * 3600).toBeCloseTo(r.timing.stepSeconds[1] * 12 + r.timing.validSeconds[0] * 4 + 2 * 10, 6);
+    // Stored with a fold's metrics and read back.
+    expect(timingOf(JSON.parse(JSON.stringify({ keptEpoch: 1, ...summarizeTiming(r.timing) })))).toEqual(summarizeTiming(r.timing));
+    expect(timingOf({ keptEpoch: 1 })).toBeUndefined();
+    r.model.dispose();
+    // Over more steps than the recipe has, it is the plain run.
+    const all = await trainModel(base({ maxSteps: 100 }));
+    expect(all.steps).toBe(24);
+    all.model.dispose();
+    await expect(trainModel(base({ maxSteps: 0 }))).rejects.toThrow(/maxSteps/);
   });
 
   it('clipNorm bounds the global norm of each update', async () => {

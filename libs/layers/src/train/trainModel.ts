@@ -126,6 +126,24 @@ export interface TrainModelOptions {
   /** Progress bar over batches on stderr, drawn only when stderr is a TTY. @default true */
   progress?: boolean;
   metrics?: TrainMetric[];
+  /**
+   * Stop after this many optimizer steps in all (resumed steps included): the epoch they end in is
+   * cut short, then validated and checkpointed as usual. For `--max-steps N` timing runs at full
+   * size; `timing` still counts the steps of the whole recipe. @default no limit
+   */
+  maxSteps?: number;
+}
+
+/** What one trainModel call measured, and what the whole recipe would take (see projectTraining). */
+export interface TrainTiming {
+  /** Optimizer steps of the full recipe: epochs x ceil(batches per epoch / accumulateSteps), early stopping ignored. */
+  fullSteps: number;
+  /** Validation passes of the full recipe (one per epoch with validBatches). */
+  fullValidations: number;
+  /** Wall seconds of each optimizer step taken by this call (its batches fetched, forward, backward, update). */
+  stepSeconds: number[];
+  /** Wall seconds of each validation pass of this call. */
+  validSeconds: number[];
 }
 
 export interface TrainResult {
@@ -137,6 +155,7 @@ export interface TrainResult {
   stoppedEarly: boolean;
   /** Optimizer steps taken over the whole run (resumed runs included). */
   steps: number;
+  timing: TrainTiming;
 }
 
 /** Everything in state.json besides tensors. */
@@ -176,6 +195,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
   const epochs = checkInt(W, 'epochs', options.epochs, 1);
   const seed = checkInt(W, 'seed', options.seed, 0);
   const accumulateSteps = checkInt(W, 'accumulateSteps', options.accumulateSteps ?? 1, 1);
+  const maxSteps = options.maxSteps === undefined ? Infinity : checkInt(W, 'maxSteps', options.maxSteps, 1);
   const clipNorm = options.clipNorm === undefined ? undefined : checkPositive(W, 'clipNorm', options.clipNorm);
   const metrics = options.metrics ?? [];
   const names = new Set<string>();
@@ -257,6 +277,14 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
     }
 
     const trainableVars = () => model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const perEpoch = batchCount(options.trainBatches, Math.max(0, st.epoch + 1));
+    const timing: TrainTiming = {
+      fullSteps: perEpoch === undefined ? NaN : epochs * Math.ceil(perEpoch / accumulateSteps),
+      fullValidations: options.validBatches ? epochs : 0,
+      stepSeconds: [],
+      validSeconds: [],
+    };
+    let stepStart = performance.now();
 
     // ---- one optimizer step from accumulated gradients --------------------------------------
     const applyStep = (acc: tf.NamedTensorMap, count: number) => {
@@ -275,11 +303,17 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       tf.dispose(Object.values(grads));
       st.steps += 1;
       if (swa?.shouldAverageAtStep(st.steps)) swa.update(model);
+      // The update is queued, not done, until a value is read: wait for it so the step is timed whole.
+      if (Number.isFinite(maxSteps)) model.trainableWeights[0]?.read().dataSync();
+      const now = performance.now();
+      timing.stepSeconds.push((now - stepStart) / 1000);
+      stepStart = now;
     };
 
     // ---- epochs --------------------------------------------------------------------------
-    for (let epoch = st.epoch + 1; epoch < epochs && !st.early.stopped; epoch++) {
+    for (let epoch = st.epoch + 1; epoch < epochs && !st.early.stopped && st.steps < maxSteps; epoch++) {
       const t0 = Date.now();
+      stepStart = performance.now();
       if (schedule?.unit === 'epoch') setLearningRate(opt, schedule(epoch));
       const nTrain = batchCount(options.trainBatches, epoch);
       const bar: ProgressBar | undefined =
@@ -332,6 +366,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
             disposeBatch(b);
           }
           bar?.increment();
+          if (st.steps >= maxSteps) break;
         }
         // An incomplete last group is still applied, scaled by its own size.
         if (acc) {
@@ -349,6 +384,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       // ---- validation ----------------------------------------------------------------------
       const record: EpochRecord = { epoch, lr: getLearningRate(opt), loss: lossSum / rows, metrics: {}, seconds: 0 };
       if (options.validBatches) {
+        const v0 = performance.now();
         let vSum = 0;
         let vRows = 0;
         const ys: tf.Tensor[] = [];
@@ -384,6 +420,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
         } finally {
           tf.dispose([...ys, ...ps]);
         }
+        timing.validSeconds.push((performance.now() - v0) / 1000);
       }
       const logs: Record<string, number | undefined> = { loss: record.loss, valLoss: record.valLoss, ...record.metrics };
 
@@ -465,7 +502,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       bestEpoch = st.best.epoch;
     }
     ok = true;
-    return { model, history: st.history, bestEpoch, stoppedEarly: st.early.stopped, steps: st.steps };
+    if (st.steps >= maxSteps && Number.isFinite(maxSteps)) log?.(`[train] stopped after ${st.steps} optimizer steps (maxSteps ${maxSteps}; the full recipe has ${timing.fullSteps})`);
+    return { model, history: st.history, bestEpoch, stoppedEarly: st.early.stopped, steps: st.steps, timing };
   } finally {
     tf.dispose(bestWeights ?? []);
     swa?.dispose();
