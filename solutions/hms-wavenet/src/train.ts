@@ -27,6 +27,10 @@ import {
   klDivergence,
   tf,
   trainModel,
+  combineTimings,
+  peakRssGiB,
+  timingReport,
+  type TrainTiming,
   type BackendChoice,
   type BackendInfo,
   type EpochRecord,
@@ -176,6 +180,7 @@ export async function trainFold(args: {
       seed: seed + fold,
       accumulateSteps,
       checkpointDir: s.ckpt,
+      maxSteps: config.maxSteps,
       log,
       onEpochEnd: (r: EpochRecord) => {
         const end = validBatches ? validStart : performance.now();
@@ -220,6 +225,7 @@ export async function trainFold(args: {
   });
   let model = r1.model;
   let history = r1.history;
+  const stageTimings: TrainTiming[] = [r1.timing];
   if (t.twoStage.enabled) {
     const high = args.train.filter((r) => data.table.minRowVotes[r] >= t.twoStage.minVotes);
     if (high.length === 0) {
@@ -228,6 +234,7 @@ export async function trainFold(args: {
       const r2 = await stage({ stage: 2, rows: high, epochs: t.twoStage.epochs, lrs: t.twoStage.lrs, createModel: () => model, ckpt: path.join(foldDir, 'ckpt_stage2') });
       model = r2.model;
       history = [...history, ...r2.history];
+      stageTimings.push(r2.timing);
     }
   }
   const trainSeconds = (performance.now() - t0) / 1000;
@@ -247,6 +254,8 @@ export async function trainFold(args: {
       lastValLoss: last?.valLoss ?? NaN,
       meanSecondsPerStep: stage1.reduce((a, x) => a + x.secondsPerStep, 0) / Math.max(1, stage1.length),
       meanMsPerEeg: (1000 * stage1.reduce((a, x) => a + x.secondsPerEeg, 0)) / Math.max(1, stage1.length),
+      ...combineTimings(stageTimings),
+      peakRssGiB: peakRssGiB(),
     },
   };
 }
@@ -335,6 +344,7 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
   // Half-written cache files of a killed run (never read: the cache is renamed into place whole).
   sweepStaleTemps(cacheDirFor(ctx.runsRoot));
   const data = await prepareTrainData(config, cacheDirFor(ctx.runsRoot), log);
+  const prepareSeconds = (performance.now() - t0) / 1000;
   const { table } = data;
   saveNpy(run.path('oof_eeg_ids.npy'), table.eegId);
   const folds = makeFolds(config, table);
@@ -393,6 +403,7 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
   if (truth?.floorKL !== undefined) {
     log(`Synthetic truth floor (best possible KL on these targets${config.data.maxEegs ? ', all eeg_ids' : ''}) = ${truth.floorKL.toFixed(5)}; in-sample train-mean KL = ${truth.trainMeanKL?.toFixed(5)}`);
   }
+  const cost = timingReport({ maxSteps: config.maxSteps, backend: ctx.backendInfo.backend, trainings: result.reports.map((r) => r.metrics), prepareSeconds, log });
   const metrics = run.writeMetrics({
     cvKL: cv,
     baselineKL,
@@ -408,7 +419,9 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
     backend: ctx.backendInfo.backend,
     device: ctx.backendInfo.device,
     workers,
+    prepareSeconds,
     trainWallSeconds: (performance.now() - t0) / 1000,
+    ...cost,
   });
 
   // Learning curve: training and validation KL per epoch for each fold.

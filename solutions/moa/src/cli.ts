@@ -59,7 +59,9 @@ async function main(argv: string[]): Promise<void> {
     const data = await loadTrainData(config.data.dir);
     // A worker gets the parent's fitted feature state (RankGauss, PCA, K-Means are fitted once).
     const state = own['features-state'] ? readJson<FeatureState>(own['features-state']) : undefined;
+    const f0 = performance.now();
     const features = computeFeatures(data, config, log, state);
+    const prepareSeconds = (performance.now() - f0) / 1000;
     const results: { kind: MemberKind; oofLogLoss: number; seconds: number; dir: string }[] = [];
     const workers = Math.min(config.workers, config.members.length);
     if (workers > 1) {
@@ -92,6 +94,12 @@ async function main(argv: string[]): Promise<void> {
     }
     log(`\nmoa train (${args.config}, backend ${info.backend}):`);
     for (const r of results) log(`  ${r.kind.padEnd(9)} OOF log loss ${r.oofLogLoss.toFixed(6)}  ${r.seconds.toFixed(0)}s  ${r.dir}`);
+    if (config.maxSteps !== undefined && !isWorker) {
+      // Each member run holds its projection; the whole recipe is their sum (members in sequence) plus the features.
+      const hours = results.map((r) => readJson<{ projected_full_train_hours?: number }>(path.join(r.dir, 'metrics.json')).projected_full_train_hours ?? NaN);
+      const total = hours.reduce((a, b) => a + b, 0);
+      log(`projected full training (--max-steps ${config.maxSteps}, ${info.backend}): ${results.map((r, i) => `${r.kind} ${hours[i].toFixed(2)} h`).join(', ')}; all members ${total.toFixed(2)} h + features ${(prepareSeconds / 60).toFixed(1)} min = ${(total + prepareSeconds / 3600).toFixed(2)} h`);
+    }
   } else if (target === 'ensemble') {
     const data = await loadTrainData(config.data.dir);
     await runEnsemble(config, data, place, log);

@@ -21,7 +21,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { drugAwareFolds, runOutOfFold } from '@repro/cv';
 import { Run, type RunInputs, createRun, lineChartSvg, modelDirHandler, readJson, saveNpy, writeJson, writeMoaSubmission, writeSvg } from '@repro/io';
-import { arrayBatchSource, backendInfo, tf, trainModel, type EpochRecord } from '@repro/layers';
+import { arrayBatchSource, backendInfo, combineTimings, peakRssGiB, tf, timingReport, trainModel, type EpochRecord, type TrainTiming } from '@repro/layers';
 import { columnwiseLogLoss } from '@repro/metrics';
 import type { MemberCommon, MemberKind, MoaConfig } from './config';
 import { FeatureSet, FeatureState, MemberInputs, applyFeatureState, fitFeatureState, memberInputs, selectInputRows } from './features';
@@ -50,7 +50,7 @@ export const memberRunId = (p: RunPlace, kind: MemberKind) => (p.runId ? `${p.ru
 
 /** What a member run stores as its config: only what changes its results. */
 export function memberRunConfig(config: MoaConfig, kind: MemberKind): Record<string, unknown> {
-  return { member: kind, data: config.data, features: config.features, [kind]: config[kind], ensemble: config.ensemble };
+  return { member: kind, data: config.data, features: config.features, [kind]: config[kind], ensemble: config.ensemble, ...(config.maxSteps !== undefined ? { maxSteps: config.maxSteps } : {}) };
 }
 
 /** The fitted feature state and both feature sets; fitted once per process and shared by the members. */
@@ -168,6 +168,7 @@ export async function trainMember(args: TrainArgs): Promise<MemberResult> {
   const perSeed: Record<string, { oofLogLossTreated: number; folds: number[] }> = {};
   const histories: EpochRecord[][] = [];
   let foldSeconds = 0;
+  const foldMetrics: Record<string, unknown>[] = [];
   for (const s0 of mc.seeds) {
     const s = s0 + place.seed;
     const folds = drugAwareFolds(drugs, Y, nT, { nSplits: mc.folds, seed: s });
@@ -188,6 +189,7 @@ export async function trainMember(args: TrainArgs): Promise<MemberResult> {
       if (fs.existsSync(h)) histories.push(readJson<EpochRecord[]>(h));
     }
     foldSeconds += res.reports.reduce((t, r) => t + r.seconds, 0);
+    foldMetrics.push(...res.reports.map((r) => r.metrics));
     seedOof.push(res.oof);
     seedTest.push(res.test!);
     perSeed[String(s)] = { oofLogLossTreated: res.score!, folds: res.foldScores };
@@ -211,6 +213,8 @@ export async function trainMember(args: TrainArgs): Promise<MemberResult> {
   const sub = clipProbabilities(test, config.ensemble.clip, data.test);
   await writeMoaSubmission(run.path('submission.csv'), data.test.sigIds, data.scored.names, sub, { columns: data.submissionColumns });
   const seconds = (Date.now() - started) / 1000;
+  // The features are fitted once for all members (cli.ts adds their time to the total).
+  const cost = timingReport({ maxSteps: config.maxSteps, backend: info?.backend ?? tf.getBackend(), trainings: foldMetrics, prepareSeconds: 0, log: (l) => log(`[${kind}] ${l}`) });
   const metrics: Record<string, unknown> = {
     member: kind,
     oofLogLoss,
@@ -227,6 +231,7 @@ export async function trainMember(args: TrainArgs): Promise<MemberResult> {
     dataFingerprint: fingerprint(data.train.sigIds),
     testFingerprint: fingerprint(data.test.sigIds),
     nFeatures: allInputs.rowShapes.map((s) => s.reduce((a, b) => a * b, 1)),
+    ...cost,
   };
   run.writeMetrics(metrics);
   writeLearningCurve(run, kind, histories);
@@ -337,6 +342,7 @@ async function fitFold(a: FitFoldArgs): Promise<{ valid: Float32Array; test: Flo
   // Seed 004's step 1: pre-train on the scored + non-scored targets (the kernel's ALL_TARGETS), or
   // on the non-scored ones alone (pretrainTargets), keeping the best validation epoch.
   let pretrained: tf.LayersModel | undefined;
+  const timings: TrainTiming[] = [];
   const tc = config.transfer;
   if (kind === 'transfer' && a.nonscored && tc.pretrainEpochs > 0) {
     const preY = tc.pretrainTargets === 'all' ? hstackRows(a.Y, nT, a.nonscored, a.nonscored.length / nRows) : a.nonscored;
@@ -361,9 +367,11 @@ async function fitFold(a: FitFoldArgs): Promise<{ valid: Float32Array; test: Flo
       earlyStopping: early,
       metrics: valMetric,
       checkpointDir: path.join(a.foldDir, 'pretrain_ckpt'),
+      maxSteps: config.maxSteps,
       log: (l) => a.log(`pretrain (${what}) ${l}`),
       progress: false,
     });
+    timings.push(res.timing);
     pretrained = res.model;
     await pretrained.save(modelDirHandler(path.join(a.foldDir, 'pretrain')));
     writeJson(path.join(a.foldDir, 'pretrain_history.json'), res.history);
@@ -409,9 +417,11 @@ async function fitFold(a: FitFoldArgs): Promise<{ valid: Float32Array; test: Flo
     earlyStopping: early,
     metrics: valMetric,
     checkpointDir: path.join(a.foldDir, 'ckpt'),
+    maxSteps: config.maxSteps,
     log: (l) => a.log(kind === 'transfer' && pretrained ? `fine-tune (scored) ${l}` : l),
     progress: false,
   });
+  timings.push(res.timing);
   pretrained?.dispose();
   const model = res.model;
   try {
@@ -422,6 +432,7 @@ async function fitFold(a: FitFoldArgs): Promise<{ valid: Float32Array; test: Flo
     metrics.bestEpoch = res.bestEpoch;
     metrics.epochsRun = res.history.length;
     metrics.params = model.countParams();
+    Object.assign(metrics, combineTimings(timings), { peakRssGiB: peakRssGiB() });
     return { valid, test, metrics };
   } finally {
     model.dispose();

@@ -49,6 +49,23 @@ export function summarizeTiming(t: TrainTiming): TimingSummary {
   };
 }
 
+/**
+ * Two trainings of one fold (e.g. pre-training then fine-tuning) as one summary that projects to
+ * the sum of their projections.
+ */
+export function combineTimings(parts: ReadonlyArray<TimingSummary | TrainTiming>): TimingSummary {
+  const ts = parts.map((p) => ('stepSeconds' in p ? summarizeTiming(p) : p));
+  const fullSteps = ts.reduce((a, t) => a + t.fullSteps, 0);
+  const fullValidations = ts.reduce((a, t) => a + t.fullValidations, 0);
+  return {
+    fullSteps,
+    fullValidations,
+    typicalStepSeconds: ts.reduce((a, t) => a + t.typicalStepSeconds * t.fullSteps, 0) / fullSteps,
+    validSeconds: fullValidations ? ts.reduce((a, t) => a + t.validSeconds * t.fullValidations, 0) / fullValidations : 0,
+    measuredSteps: ts.reduce((a, t) => a + t.measuredSteps, 0),
+  };
+}
+
 /** The timing fields of a fold's stored metrics, when it has them. */
 export function timingOf(metrics: Record<string, unknown> | undefined): TimingSummary | undefined {
   const m = metrics ?? {};

@@ -10,7 +10,7 @@ import { oneCycle } from './oneCycle';
 import { reduceLROnPlateau } from './reduceLROnPlateau';
 import { SeededDropout } from '../models/seededDropout';
 import { denseModel, maxAbsDiff, mse, regressionData, regressionSource, weightsOf } from './testing';
-import { projectTraining, summarizeTiming, timingOf } from './projection';
+import { combineTimings, projectTraining, summarizeTiming, timingOf } from './projection';
 import { EpochRecord, trainModel, TrainModelOptions } from './trainModel';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'train-'));
@@ -203,6 +203,8 @@ describe('trainModel (cpu)', () => {
     // Stored with a fold's metrics and read back.
     expect(timingOf(JSON.parse(JSON.stringify({ keptEpoch: 1, ...summarizeTiming(r.timing) })))).toEqual(summarizeTiming(r.timing));
     expect(timingOf({ keptEpoch: 1 })).toBeUndefined();
+    const two = combineTimings([r.timing, summarizeTiming({ fullSteps: 10, fullValidations: 0, stepSeconds: [9, 1, 3], validSeconds: [] })]);
+    expect(projectTraining([two]).projected_full_train_hours).toBeCloseTo(p.projected_full_train_hours, 12);
     r.model.dispose();
     // Over more steps than the recipe has, it is the plain run.
     const all = await trainModel(base({ maxSteps: 100 }));
