@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { diskFullError } from './resources';
 
 let counter = 0;
 
@@ -35,7 +36,8 @@ export function writeFileAtomic(file: string, data: string | Uint8Array | readon
     fs.renameSync(tmp, file);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
-    throw err;
+    const bytes = (Array.isArray(data) ? data : [data]).reduce((n: number, p) => n + (typeof p === 'string' ? Buffer.byteLength(p) : (p as Uint8Array).byteLength), 0);
+    throw diskFullError(err, file, bytes);
   }
 }
 
@@ -52,6 +54,6 @@ export async function withAtomicPath<T>(file: string, write: (tmp: string) => Pr
     return out;
   } catch (err) {
     fs.rmSync(tmp, { force: true });
-    throw err;
+    throw diskFullError(err, file);
   }
 }

@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './atomic';
+export * from './resources';
 export * from './json';
 export * from './npy';
 export * from './csvRead';

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { writeFileAtomic } from './atomic';
 import { DataError } from './errors';
+import { fmtBytes, memInfo, ResourceError } from './resources';
 
 /** Typed arrays that map onto numpy dtypes. */
 export type NpyArray = Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array;
@@ -26,23 +27,35 @@ function descrOf(data: NpyArray): string {
   throw new TypeError(`saveNpy: unsupported array type ${data.constructor.name}`);
 }
 
-/** Encode as .npy version 1.0 (C order, little-endian), numpy.load-compatible. */
-export function encodeNpy(data: NpyArray, shape: number[] = [data.length]): Uint8Array {
-  const n = shape.reduce((a, b) => a * b, 1);
-  if (n !== data.length) {
-    throw new RangeError(`saveNpy: shape [${shape}] holds ${n} values but the array has ${data.length}`);
-  }
+/** The .npy 1.0 header (magic, version, length, padded dict) for a C-order array of `shape`. */
+function npyHeaderBytes(descr: string, shape: number[]): Uint8Array {
   const shapeStr = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '${descrOf(data)}', 'fortran_order': False, 'shape': ${shapeStr}, }`;
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeStr}, }`;
   // magic(6) + version(2) + len(2) + header + '\n' padded to a multiple of 64
   const pad = 64 - ((10 + header.length + 1) % 64);
   header = header + ' '.repeat(pad % 64) + '\n';
-  const out = new Uint8Array(10 + header.length + data.byteLength);
+  const out = new Uint8Array(10 + header.length);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
   out[8] = header.length & 0xff;
   out[9] = header.length >> 8;
   for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
+  return out;
+}
+
+function checkShape(data: NpyArray, shape: number[]): void {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (n !== data.length) {
+    throw new RangeError(`saveNpy: shape [${shape}] holds ${n} values but the array has ${data.length}`);
+  }
+}
+
+/** Encode as .npy version 1.0 (C order, little-endian), numpy.load-compatible. */
+export function encodeNpy(data: NpyArray, shape: number[] = [data.length]): Uint8Array {
+  checkShape(data, shape);
+  const head = npyHeaderBytes(descrOf(data), shape);
+  const out = new Uint8Array(head.length + data.byteLength);
+  out.set(head, 0);
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), head.length);
   return out;
 }
 
@@ -107,13 +120,34 @@ export function decodeNpy(bytes: Uint8Array, file = '<buffer>'): Npy {
 }
 
 /** Save a typed array as .npy (atomic). */
-export function saveNpy(file: string, data: NpyArray, shape?: number[]): void {
-  writeFileAtomic(file, encodeNpy(data, shape));
+export function saveNpy(file: string, data: NpyArray, shape: number[] = [data.length]): void {
+  checkShape(data, shape);
+  // Header and a view of the data, written one after the other: no copy of a large array.
+  writeFileAtomic(file, [npyHeaderBytes(descrOf(data), shape), new Uint8Array(data.buffer, data.byteOffset, data.byteLength)]);
 }
 
 export function loadNpy(file: string): Npy {
   if (!fs.existsSync(file)) throw new DataError(file, 'file not found (expected a .npy array)');
-  return decodeNpy(fs.readFileSync(file), file);
+  const size = fs.statSync(file).size;
+  // The bytes are read and then copied into an aligned array: twice the file at the peak.
+  allocCheck(2 * size, `reading ${file}`);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_FS_FILE_TOO_LARGE' || (err as Error).name === 'RangeError') {
+      throw new ResourceError(`cannot read ${file} (${fmtBytes(size)}) in one piece: Node reads at most 2 GiB at once; an array this large should be stored as shards (NpyShardWriter)`);
+    }
+    throw err;
+  }
+  return decodeNpy(bytes, file);
+}
+
+/** Refuse a read the machine has no memory for, naming it. */
+function allocCheck(bytes: number, what: string): void {
+  if (bytes < 64 * 2 ** 20) return;
+  const { availableBytes, totalBytes } = memInfo();
+  if (bytes > availableBytes) throw new ResourceError(`out of memory ${what}: it needs ${fmtBytes(bytes)}, ${fmtBytes(availableBytes)} of ${fmtBytes(totalBytes)} is available`);
 }
 
 /**

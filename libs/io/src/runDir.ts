@@ -5,6 +5,7 @@ import { DataError } from './errors';
 import { codeVersion, dataChanges, describeDataSet, fingerprintDataDir, type DataFingerprint } from './fingerprint';
 import { readJson, writeJson } from './json';
 import { pidAlive } from './processes';
+import { watchLog } from './resources';
 import { assertRunDirFree, lockRunDir } from './runLock';
 
 /** What a run is made from besides its config and seed; recorded in inputs.json, checked on resume. */
@@ -164,12 +165,14 @@ export function createRun(options: CreateRunOptions): Run {
     const run = openRun(dir, { config, seed });
     if (inputs) checkInputs(dir, inputs);
     active.push({ dir, createdNow: false });
+    watchLog(path.join(dir, 'log.txt'));
     return run;
   }
   writeJson(path.join(dir, 'config.json'), config);
   writeFileAtomic(path.join(dir, 'seed'), `${seed}\n`);
   if (inputs) writeJson(path.join(dir, 'inputs.json'), inputs);
   active.push({ dir, createdNow: true });
+  watchLog(path.join(dir, 'log.txt'));
   return makeRun(dir, config, seed);
 }
 
@@ -223,6 +226,7 @@ const active: { dir: string; createdNow: boolean }[] = [];
  */
 export function trackOutputDir(dir: string): string {
   active.push({ dir, createdNow: !fs.existsSync(dir) });
+  watchLog(path.join(dir, 'log.txt'));
   fs.mkdirSync(dir, { recursive: true });
   sweepStaleTemps(dir);
   return dir;

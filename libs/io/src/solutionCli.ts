@@ -5,6 +5,7 @@ import * as path from 'path';
 import { loadConfig, type CliArgs, type OverrideValue } from './cliArgs';
 import { DataError } from './errors';
 import { followParent } from './followParent';
+import { ResourceError, watchMemory } from './resources';
 import { failRuns } from './runDir';
 
 /** `<solutionDir>/configs/<--config>.json` with overrides and --data-dir applied, then validated. */
@@ -53,12 +54,14 @@ export function runCliMain(
       // reporting the original error matters more than the cleanup
     }
     if (err instanceof DataError) say(`${name}: ${options.dataErrorPrefix ?? ''}${err.message}\n`);
+    else if (err instanceof ResourceError) say(`${name}: ${err.message}\n`);
     else if (err instanceof Error && err.name === 'Interrupted') say(`${name}: ${err.message}\n`);
     else say(`${name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     if (removed.length) say(`${name}: removed ${removed.join(', ')} (created by this run, no results yet)\n`);
     process.exit(code);
   };
   const interrupted = (reason: string) => Object.assign(new Error(reason), { name: 'Interrupted' });
+  watchMemory();
   followParent({ exit: () => fail(interrupted('stopped: the process that started it (nx, or the parent of this worker) is gone'), 1) });
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     process.once(signal, () => fail(interrupted(`interrupted by ${signal}; run the same command again to resume`), code));

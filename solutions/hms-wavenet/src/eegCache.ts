@@ -14,7 +14,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { DataError, hmsEegPath, NpyShardWriter, openNpyShardsCache, progressBar, readHmsEeg, type HmsSplit, type NpyShardReader } from '@repro/io';
+import { allocTyped, checkDiskSpace, DataError, hmsEegPath, NpyShardWriter, openNpyShardsCache, progressBar, readHmsEeg, setActivity, type HmsSplit, type NpyShardReader } from '@repro/io';
 
 /** The seed's FEATS: the 8 electrodes its bipolar differences use, in this order. */
 export const EEG_FEATURES = ['Fp1', 'T3', 'C3', 'O1', 'Fp2', 'C4', 'T4', 'O2'] as const;
@@ -141,7 +141,10 @@ export async function loadEegs(
   log(`Processing ${n} ${split} EEG parquets (middle ${windowRows} rows of ${EEG_FEATURES.join(', ')})...`);
   const t0 = Date.now();
   // Without a cache the windows stay in memory, as before; with one they go straight to the shards.
-  const out = cacheDir ? undefined : new Float32Array(n * rowSize);
+  const what = `${n} ${split} EEG windows of ${windowRows} x ${EEG_FEATURES.length}`;
+  if (cacheDir) checkDiskSpace(path.dirname(cacheDir), n * rowSize * 4, `the EEG cache (${what})`);
+  const out = cacheDir ? undefined : allocTyped(Float32Array, n * rowSize, `${what} in memory (data.cacheEegs is off; turn it on to keep them on disk)`);
+  setActivity(cacheDir ? `building the EEG cache ${cacheDir} (${what})` : `reading ${what} into memory`);
   const writer = cacheDir ? new NpyShardWriter(cacheDir, { rowShape, key, maxShardBytes: options.maxShardBytes }) : undefined;
   const bar = n >= 50 ? progressBar(`${split} EEGs`, n) : undefined;
   try {
@@ -157,6 +160,7 @@ export async function loadEegs(
     throw err;
   } finally {
     bar?.stop();
+    setActivity(undefined);
   }
   log(`  parsed ${n} parquets in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   if (!writer) return windowsInMemory(out!, n, rowSize);

@@ -7,14 +7,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { groupKFold, runOutOfFold, type Fold } from '@repro/cv';
 import { HistRandomForestClassifier, lagFeatures, shiftWindow, signalSquared, type FeatureMatrix } from '@repro/features';
-import { DataError, ION_GROUPS, ION_N_CLASSES, loadNpy, readJson, writeJson, type IonSegment } from '@repro/io';
+import { allocTyped, DataError, ION_GROUPS, setActivity, ION_N_CLASSES, loadNpy, readJson, writeJson, type IonSegment } from '@repro/io';
 import { macroF1 } from '@repro/metrics';
 import type { IonSwitchingConfig } from './config';
 import type { IonTable } from './data';
 
 /** Apply a per-batch feature builder segment by segment (test chunks differ in length). */
-function perSegment(x: Float32Array, segments: readonly IonSegment[], cols: number, fn: (part: Float32Array) => ArrayLike<number>): Float32Array {
-  const out = new Float32Array(x.length * cols);
+function perSegment(x: Float32Array, segments: readonly IonSegment[], cols: number, fn: (part: Float32Array) => ArrayLike<number>, what: string): Float32Array {
+  const out = allocTyped(Float32Array, x.length * cols, `${what} (${x.length} rows x ${cols})`);
   for (const s of segments) out.set(fn(x.subarray(s.start, s.end)), s.start * cols);
   return out;
 }
@@ -22,7 +22,7 @@ function perSegment(x: Float32Array, segments: readonly IonSegment[], cols: numb
 /** Rows x (2w + 1) window of the clean signal, per segment: the forest's input. */
 export function forestInput(t: IonTable, window: number): FeatureMatrix {
   const cols = 2 * window + 1;
-  return { data: perSegment(t.clean, t.segments, cols, (p) => shiftWindow(p, window).data), rows: t.nRows, cols };
+  return { data: perSegment(t.clean, t.segments, cols, (p) => shiftWindow(p, window).data, "the forest's input windows"), rows: t.nRows, cols };
 }
 
 function takeRows(m: FeatureMatrix, rows: ArrayLike<number>): FeatureMatrix {
@@ -125,7 +125,9 @@ export async function forestFeatures(args: {
           nClasses: ION_N_CLASSES,
           seed: args.seed * 7919 + fold * 31 + (g ?? 0),
         });
+        setActivity(`fitting the forest of fold ${fold + 1}/${folds.length} on ${fitG.length} rows x ${X.cols} (${r.nEstimators} trees)`);
         await forest.train(takeRows(X, fitG), Int32Array.from(fitG, (i) => train.openChannels[i]));
+        setActivity(undefined);
         trainMs += forest.lastTrainTimings?.total ?? 0;
         const pv = forest.predictProbability(takeRows(X, validG.map((k) => valid[k])));
         validG.forEach((k, j) => validP.set(pv.subarray(j * ION_N_CLASSES, (j + 1) * ION_N_CLASSES), k * ION_N_CLASSES));
@@ -168,7 +170,7 @@ export function modelFeatures(
   const names = lags.map((k) => `signal_shift_${k}`);
   if (f.normaliseSignal && !signalStats) throw new Error('modelFeatures: features.normaliseSignal needs the train signal statistics');
   const sig = f.normaliseSignal && signalStats ? normaliseSignal(t.clean, signalStats) : t.clean;
-  const parts: { data: ArrayLike<number>; cols: number }[] = [{ data: perSegment(sig, t.segments, lags.length, (p) => lagFeatures(p, { lags }).data), cols: lags.length }];
+  const parts: { data: ArrayLike<number>; cols: number }[] = [{ data: perSegment(sig, t.segments, lags.length, (p) => lagFeatures(p, { lags }).data, 'the lag features'), cols: lags.length }];
   if (f.signalSquared) {
     parts.push({ data: signalSquared(sig), cols: 1 });
     names.push('signal_sq');
@@ -179,7 +181,7 @@ export function modelFeatures(
     for (let k = 0; k < ION_N_CLASSES; k++) names.push(`rfc_proba_${k}`);
   }
   const cols = parts.reduce((a, p) => a + p.cols, 0);
-  const x = new Float32Array(t.nRows * cols);
+  const x = allocTyped(Float32Array, t.nRows * cols, `the model inputs (${t.nRows} rows x ${cols})`);
   let off = 0;
   for (const p of parts) {
     for (let i = 0; i < t.nRows; i++) for (let j = 0; j < p.cols; j++) x[i * cols + off + j] = p.data[i * p.cols + j];
