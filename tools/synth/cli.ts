@@ -7,13 +7,28 @@
 // - real Kaggle files in the folder win: nothing is generated, --force or not;
 // - --ensure only ever creates a missing data set: an existing one, of any scale or seed, is kept;
 // - an explicit --scale/--seed that differs from the existing set is refused unless --force.
-// The synthetic set is written into a temp folder and renamed into place, so an interrupted run
-// never leaves half a data set behind; truth.json records each file's size (fileBytes) so a file
-// cut short later is caught by the solutions' fingerprint check.
+// The synthetic set is built in `<dir>.partial` and renamed into place when complete, so an
+// interrupted run never leaves half a data set under the final name; truth.json records each
+// file's size (fileBytes) so a file cut short later is caught by the solutions' fingerprint check.
+//
+// Resuming: `<dir>.partial/.synth-partial.json` records the competition, scale, seed and generator
+// code version of the build in it. Running the same command again after an interruption (Ctrl-C,
+// a kill, a crash) continues it: every file in it under its final name is complete (all writes are
+// temp + rename), so the generator keeps those and writes the rest; the result is byte-identical to
+// an uninterrupted build (truth.json's `seconds` aside). A build of another scale, seed or code is
+// discarded, saying so. `<dir>.partial.lock` (pid, start time, command) keeps a second generator
+// off a build that is running.
+//
+//   --workers N     worker threads (HMS recordings); default min(2, CPUs)
+//   --stop-after N  stop after N units of work, as if interrupted (tests of the resume)
+import { createHash } from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { DataError, fileBytes, parseCliArgs, pidAlive, readJson, runCliMain, writeJson } from '@repro/io';
-import type { SynthGenerator, SynthSummary } from './types';
+import {
+  DataError, fileBytes, parseCliArgs, pidAlive, processStartTicks, readJson, runCliMain, tempFileWriter, writeJson,
+} from '@repro/io';
+import { SynthStopped, type SynthGenerator, type SynthSummary } from './types';
 import { generator as ionSwitching } from './ion-switching';
 import { generator as moa } from './moa';
 import { generator as hms } from './hms';
@@ -28,7 +43,7 @@ function printSummary(s: SynthSummary, dir: string): void {
 /** The nx project whose `data` target writes this competition's folder (for messages). */
 const PROJECT: Record<string, string> = { 'ion-switching': 'ion-switching', moa: 'moa', hms: 'hms-wavenet' };
 
-/** Temp folders (`<dir>.partial-<pid>`) of generator runs that were killed. */
+/** Temp folders (`<dir>.partial-<pid>`) left by generator runs of the earlier, non-resumable layout. */
 function removeStalePartials(dir: string): void {
   const parent = path.dirname(dir);
   if (!fs.existsSync(parent)) return;
@@ -36,6 +51,155 @@ function removeStalePartials(dir: string): void {
     const m = new RegExp(`^${path.basename(dir).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.partial-(\\d+)$`).exec(name);
     if (m && !pidAlive(Number(m[1]))) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
   }
+}
+
+const MANIFEST = '.synth-partial.json';
+
+interface PartialManifest {
+  competition: string;
+  scale: string;
+  seed: number;
+  /** generatorCodeVersion() of the code that started the build. */
+  code: string;
+  started: string;
+}
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * A hash of the code that decides a competition's bytes: its generator folder (tests aside) and
+ * the writers and spectrogram it uses. A partial build made by other code is not resumed.
+ */
+export function generatorCodeVersion(competition: string): string {
+  const h = createHash('sha1');
+  const genDir = path.join(__dirname, competition);
+  const files = [
+    ...fs.readdirSync(genDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => path.join(genDir, f)),
+    ...['libs/io/src/parquet.ts', 'libs/io/src/csvWrite.ts', 'libs/io/src/npy.ts', 'libs/dsp/src/hmsSpectrogram.ts'].map((f) => path.join(ROOT, f)),
+  ].sort();
+  for (const f of files) {
+    if (!fs.existsSync(f)) continue;
+    h.update(path.relative(ROOT, f)).update('\0').update(fs.readFileSync(f)).update('\0');
+  }
+  return h.digest('hex').slice(0, 12);
+}
+
+interface LockInfo {
+  pid: number;
+  startTicks?: number;
+  host: string;
+  since: string;
+  command: string;
+}
+
+function readLock(file: string): LockInfo | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
+  } catch {
+    return undefined; // gone, or half-written by a killed process
+  }
+}
+
+function lockHolderAlive(l: LockInfo): boolean {
+  if (l.host !== os.hostname()) return true; // another machine's process: cannot tell, assume it runs
+  if (l.pid === process.pid || !pidAlive(l.pid)) return false;
+  const ticks = processStartTicks(l.pid);
+  return l.startTicks === undefined || ticks === undefined || ticks === l.startTicks;
+}
+
+/**
+ * Take `<partial>.lock` for this process: refuses while another live generator holds it, takes
+ * over one left by a killed process. Returns the release function (also run at exit).
+ */
+function lockPartial(partial: string, log: (l: string) => void): () => void {
+  const file = `${partial}.lock`;
+  const me: LockInfo = {
+    pid: process.pid,
+    startTicks: processStartTicks(process.pid),
+    host: os.hostname(),
+    since: new Date().toISOString(),
+    command: process.argv.slice(1).join(' '),
+  };
+  const release = (): void => {
+    process.removeListener('exit', release);
+    if (readLock(file)?.pid === process.pid) fs.rmSync(file, { force: true });
+  };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      // 'wx': the create fails if the file exists, so two starters cannot both win.
+      fs.writeFileSync(file, JSON.stringify(me) + '\n', { flag: 'wx' });
+      process.on('exit', release);
+      return release;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const other = readLock(file);
+    if (other && lockHolderAlive(other)) {
+      throw new DataError(
+        partial,
+        `another generator is building this data set (pid ${other.pid} on ${other.host}, since ${other.since}: ${other.command}); ` +
+          `wait for it to finish or stop it (kill ${other.pid}), then run this command again to resume its build`,
+      );
+    }
+    if (other) log(`(took over the lock of pid ${other.pid}, started ${other.since}, which is no longer running)`);
+    fs.rmSync(file, { force: true });
+  }
+  throw new DataError(file, 'could not take the lock of the partial build (another process keeps taking it)');
+}
+
+/** Temp files (`.<name>.tmp-<pid>-<n>`) in the partial build: under its lock, all are left by killed writers. */
+function sweepTemps(dir: string): number {
+  let n = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) n += sweepTemps(p);
+    else if (tempFileWriter(e.name) !== undefined) {
+      fs.rmSync(p, { force: true });
+      n++;
+    }
+  }
+  return n;
+}
+
+/**
+ * Make `partial` hold a build of exactly this competition/scale/seed/code: keep (resume) one that
+ * matches, discard anything else in it. Returns whether it resumes.
+ */
+function preparePartial(partial: string, want: PartialManifest, log: (l: string) => void): boolean {
+  const manifestFile = path.join(partial, MANIFEST);
+  if (fs.existsSync(partial)) {
+    let had: PartialManifest | undefined;
+    try {
+      had = readJson<PartialManifest>(manifestFile);
+    } catch {
+      had = undefined;
+    }
+    if (had && had.competition === want.competition && had.scale === want.scale && had.seed === want.seed && had.code === want.code) {
+      const swept = sweepTemps(partial);
+      log(
+        `${want.competition}: resuming the interrupted build in ${partial} (scale ${had.scale}, seed ${had.seed}, started ${had.started})` +
+          (swept ? `; removed ${swept} half-written temp file${swept > 1 ? 's' : ''}` : ''),
+      );
+      return true;
+    }
+    const what = !had
+      ? 'without a readable manifest'
+      : had.competition !== want.competition || had.scale !== want.scale || had.seed !== want.seed
+        ? `of ${had.competition} scale ${had.scale}, seed ${had.seed}`
+        : `of the same scale and seed by other generator code (${had.code}, now ${want.code})`;
+    log(`${want.competition}: discarding the interrupted build in ${partial} (${what}); building scale ${want.scale}, seed ${want.seed} from the start`);
+    fs.rmSync(partial, { recursive: true, force: true });
+  }
+  fs.mkdirSync(partial, { recursive: true });
+  writeJson(manifestFile, want);
+  return false;
+}
+
+function positiveInt(flag: string, v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new Error(`--${flag}: expected a positive integer, got '${String(v)}'`);
+  return v;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -81,25 +245,37 @@ export async function main(argv: string[]): Promise<void> {
   }
   const scale = ensure ? 'default' : args.scale;
   const seed = ensure ? 42 : (args.seed ?? 42);
-  const tmp = `${dir}.partial-${process.pid}`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  fs.mkdirSync(tmp, { recursive: true });
+  // Under --ensure the flags are train's (forwarded by nx): only --data-dir is ours.
+  const workers = ensure ? undefined : positiveInt('workers', args.overrides.workers);
+  const stopAfter = ensure ? undefined : positiveInt('stop-after', args.overrides['stop-after']);
+  const log = (l: string): void => console.log(l);
+  const partial = `${dir}.partial`;
+  const release = lockPartial(partial, log);
   try {
-    const summary = await gen.generate({ outDir: tmp, scale, seed, log: (l) => console.log(l) });
+    const manifest: PartialManifest = { competition, scale, seed, code: generatorCodeVersion(competition), started: new Date().toISOString() };
+    const resume = preparePartial(partial, manifest, log);
+    let summary: SynthSummary;
+    try {
+      summary = await gen.generate({ outDir: partial, scale, seed, log, resume, workers, stopAfter });
+    } catch (err) {
+      if (err instanceof SynthStopped) throw new DataError(partial, `${err.message}; the files written so far are kept here: run the same command again to resume`);
+      console.error(`${competition}: the files written so far are kept in ${partial}; run the same command again to resume`);
+      throw err;
+    }
     // Sizes as written, so a file cut short later (a copy, a full disk) is caught before training.
-    const truth = readJson<Record<string, unknown>>(path.join(tmp, 'truth.json'));
-    writeJson(path.join(tmp, 'truth.json'), { ...truth, fileBytes: fileBytes(tmp, summary.files) });
+    const truth = readJson<Record<string, unknown>>(path.join(partial, 'truth.json'));
+    writeJson(path.join(partial, 'truth.json'), { ...truth, fileBytes: fileBytes(partial, summary.files) });
+    fs.rmSync(path.join(partial, MANIFEST), { force: true });
     if (fs.existsSync(dir)) {
       // Only --force gets here with a set in place: move it aside first, delete it once the new one is in.
       const old = `${dir}.replaced-${process.pid}`;
       fs.renameSync(dir, old);
-      fs.renameSync(tmp, dir);
+      fs.renameSync(partial, dir);
       fs.rmSync(old, { recursive: true, force: true });
-    } else fs.renameSync(tmp, dir);
+    } else fs.renameSync(partial, dir);
     printSummary(summary, dir);
-  } catch (err) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw err;
+  } finally {
+    release();
   }
 }
 

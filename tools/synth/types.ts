@@ -8,6 +8,29 @@ export interface SynthOptions {
   scale: Scale;
   seed: number;
   log?: (line: string) => void;
+  /**
+   * outDir may hold files of an interrupted build of the same competition, scale, seed and
+   * generator code (tools/synth/cli.ts checks that): every file under its final name is complete
+   * (all writes are temp + rename), so a generator may keep such files instead of writing them
+   * again. The result is byte-identical to a build from an empty folder. @default false
+   */
+  resume?: boolean;
+  /** Worker threads for generators that parallelise (HMS: recordings). @default min(2, CPUs) */
+  workers?: number;
+  /**
+   * Tests of interruption: stop with {@link SynthStopped} after this many units of work were
+   * written in this call (HMS: recordings, ion-switching: train.csv/test.csv; MoA stops after its
+   * feature files whatever the number).
+   */
+  stopAfter?: number;
+}
+
+/** Thrown when a generator stopped early because of {@link SynthOptions.stopAfter}. */
+export class SynthStopped extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SynthStopped';
+  }
 }
 
 /** What `truth.json` records besides the generating truth: the figures a model is measured against. */

@@ -14,10 +14,12 @@
 // offset / 2, ending inside the spectrogram.
 import * as fs from 'fs';
 import * as path from 'path';
-import { HMS_CLASSES, HMS_EEG_COLUMNS, HMS_SPECTROGRAM_FREQ_COLUMNS, HMS_VOTE_COLUMNS, progressBar, saveNpy, writeCsv, writeJson, writeParquet } from '@repro/io';
+import { HMS_CLASSES, HMS_EEG_COLUMNS, HMS_SPECTROGRAM_FREQ_COLUMNS, HMS_VOTE_COLUMNS, saveNpy, writeCsv, writeJson, writeParquet } from '@repro/io';
 import type { Scale } from '@repro/io';
 import { klDivergenceScore } from '@repro/metrics';
-import type { SynthOptions, SynthSummary } from '../types';
+import { synthProgress } from '../progress';
+import { SynthStopped, type SynthOptions, type SynthSummary } from '../types';
+import { defaultSynthWorkers, runRecordingJobs, type RecordingJob } from './parallel';
 import {
   drawBackground, drawPattern, drawStrengthKnots, Episode, FS, meanStrength, PAD, PatternParams, synthesizeRecording,
 } from './patterns';
@@ -252,8 +254,16 @@ export function planHms(scale: Scale, seed: number): HmsPlan {
 
 // ---------------------------------------------------------------------------------------------
 
+/** The files of one recording: its spectrogram parquet, then one EEG parquet per member. */
+export function recordingFiles(outDir: string, rec: RecordingPlan, members: readonly EegPlan[]): string[] {
+  return [
+    path.join(outDir, `${rec.split}_spectrograms`, `${rec.spectrogramId}.parquet`),
+    ...members.map((e) => path.join(outDir, `${rec.split}_eegs`, `${e.eegId}.parquet`)),
+  ];
+}
+
 /** Write one recording's spectrogram and EEG files; returns bytes written. */
-async function writeRecording(outDir: string, seed: number, rec: RecordingPlan, members: EegPlan[]): Promise<number> {
+export async function writeRecording(outDir: string, seed: number, rec: RecordingPlan, members: EegPlan[]): Promise<number> {
   const split = rec.split;
   const rng = new Rng(seed, split === 'train' ? 2 : 8, rec.index);
   const recording = synthesizeRecording(rng, rec.seconds, drawBackground(rng), members.map((e) => e.episode));
@@ -311,21 +321,45 @@ export async function generateHms(options: SynthOptions, extras: HmsGenerateExtr
   const recs = extras.maxRecordings === undefined ? plan.recordings : plan.recordings.slice(0, extras.maxRecordings);
   for (const d of ['train_eegs', 'train_spectrograms', 'test_eegs', 'test_spectrograms', 'truth']) fs.mkdirSync(path.join(outDir, d), { recursive: true });
 
-  const nEegs = recs.reduce((a, r) => a + r.eegs.length, 0);
-  log(`hms: ${scale} scale, seed ${seed}: ${recs.length} recordings, ${nEegs} train EEGs, ${extras.maxTestRecordings ?? plan.test.length} test EEGs`);
-  const bar = scale === 'smoke' ? null : progressBar('hms recordings', recs.length + (extras.maxTestRecordings ?? plan.testRecordings.length));
-  let bytes = 0;
-  for (const rec of recs) {
-    bytes += await writeRecording(outDir, seed, rec, rec.eegs.map((i) => plan.eegs[i]));
-    bar?.increment();
-  }
   const testRecs = extras.maxTestRecordings === undefined ? plan.testRecordings : plan.testRecordings.slice(0, extras.maxTestRecordings);
   const testEegs = testRecs.map((r) => plan.test[r.eegs[0]]);
-  for (const rec of testRecs) {
-    bytes += await writeRecording(outDir, seed, rec, [plan.test[rec.eegs[0]]]);
-    bar?.increment();
+  const workers = Math.max(1, Math.floor(options.workers ?? defaultSynthWorkers()));
+  const nEegs = recs.reduce((a, r) => a + r.eegs.length, 0);
+  log(
+    `hms: ${scale} scale, seed ${seed}: ${recs.length} recordings, ${nEegs} train EEGs, ${testRecs.length} test EEGs` +
+      (workers > 1 ? `; ${workers} worker threads` : ''),
+  );
+
+  // Recordings, each with its own seeded streams: independent of each other, so they are written
+  // in parallel, and on a resumed build the ones whose files are all there (complete: every file is
+  // renamed into place when whole) are kept. Nothing below depends on the signals.
+  const jobs: RecordingJob[] = [
+    ...recs.map((rec) => ({ outDir, seed, rec, members: rec.eegs.map((i) => plan.eegs[i]) })),
+    ...testRecs.map((rec) => ({ outDir, seed, rec, members: [plan.test[rec.eegs[0]]] })),
+  ];
+  const complete = (j: RecordingJob): boolean => recordingFiles(outDir, j.rec, j.members).every((f) => fs.existsSync(f));
+  const todo = options.resume ? jobs.filter((j) => !complete(j)) : jobs;
+  if (todo.length < jobs.length) log(`hms: resuming: ${jobs.length - todo.length} of ${jobs.length} recordings already written, ${todo.length} to write`);
+  const bar = scale === 'smoke' ? null : synthProgress('hms recordings', jobs.length, { start: jobs.length - todo.length });
+  let writtenNow = 0;
+  const stopAt = options.stopAfter;
+  try {
+    await runRecordingJobs(
+      todo,
+      workers,
+      (j) => writeRecording(j.outDir, j.seed, j.rec, j.members),
+      () => {
+        writtenNow++;
+        bar?.increment();
+      },
+      () => stopAt !== undefined && writtenNow >= stopAt,
+    );
+  } finally {
+    bar?.stop();
   }
-  bar?.stop();
+  if (writtenNow < todo.length) throw new SynthStopped(`hms: stopped after ${writtenNow} of ${todo.length} recordings (--stop-after)`);
+  let bytes = 0;
+  for (const j of jobs) for (const f of recordingFiles(outDir, j.rec, j.members)) bytes += fs.statSync(f).size;
 
   // ---- labels: one row per labelled window, grouped by recording then EEG.
   const rows: { e: EegPlan; sub: number; off: number; specOff: number; specSub: number; p: Float64Array; s: number; votes: Int32Array }[] = [];

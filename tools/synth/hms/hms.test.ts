@@ -8,6 +8,8 @@ import {
   HMS_EEG_COLUMNS, HMS_TRAIN_COLUMNS, loadNpy, readCsvHeader, readHmsEeg, readHmsSpectrogram, readHmsTest, readHmsTrain, readJson,
   readParquet, readParquetSchema,
 } from '@repro/io';
+import { main as synthCli } from '../cli';
+import { sameFiles } from '../testing';
 import { generator } from './index';
 import { generateHms, planHms } from './generate';
 import { drawBackground, drawPattern, drawStrengthKnots, PAD, synthesizeRecording } from './patterns';
@@ -24,7 +26,7 @@ beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'hms-synth-'));
   dir = path.join(root, 'full');
   fs.mkdirSync(dir);
-  summary = await generator.generate({ outDir: dir, scale: 'smoke', seed: 42 });
+  summary = await generator.generate({ outDir: dir, scale: 'smoke', seed: 42, workers: 2 });
   truth = readJson(path.join(dir, 'truth.json'));
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -178,6 +180,44 @@ describe('determinism', () => {
     expect(md5(path.join(b, 'train.csv'))).not.toBe(md5(path.join(a, 'train.csv')));
     const other = planHms('smoke', 43);
     expect(md5(path.join(b, `train_eegs/${other.eegs[other.recordings[0].eegs[0]].eegId}.parquet`))).not.toBe(md5(path.join(a, files[1])));
+  });
+});
+
+describe('parallel and resumed builds', () => {
+  it('writes the same recordings with 1 worker as with 2', async () => {
+    // The first recordings are enough (the CSVs and truth do not depend on the signals, see below).
+    const one = path.join(root, 'one-worker');
+    await generateHms({ outDir: one, scale: 'smoke', seed: 42, workers: 1 }, { maxRecordings: 4, maxTestRecordings: 1 });
+    const parquets = ['train_eegs', 'train_spectrograms', 'test_eegs', 'test_spectrograms'].flatMap((d) =>
+      fs.readdirSync(path.join(one, d)).map((f) => `${d}/${f}`),
+    );
+    expect(parquets.length).toBeGreaterThanOrEqual(4 + 4 + 2);
+    for (const f of parquets) expect(md5(path.join(one, f))).toBe(md5(path.join(dir, f)));
+  });
+
+  it('resumes an interrupted build (tools/synth/cli.ts) to the same set as an uninterrupted one', async () => {
+    const d = path.join(root, 'resumed');
+    await expect(synthCli(['hms', '--scale', 'smoke', '--data-dir', d, '--stop-after', '3'])).rejects.toThrow(/stopped after [34] of 13 recordings .*run the same command again to resume/);
+    expect(fs.existsSync(d)).toBe(false);
+    const partial = `${d}.partial`;
+    const kept = fs.readdirSync(path.join(partial, 'train_spectrograms')).length + fs.readdirSync(path.join(partial, 'test_spectrograms')).length;
+    expect(kept).toBeGreaterThanOrEqual(3);
+    expect(kept).toBeLessThan(13);
+    // As a kill would leave them: a half-written temp file, and the lock of a process that is gone.
+    fs.writeFileSync(path.join(partial, 'train_eegs', '.123.parquet.tmp-999999-1'), 'half');
+    fs.writeFileSync(`${partial}.lock`, JSON.stringify({ pid: 999999, host: os.hostname(), since: 'then', command: 'killed' }));
+    const lines: string[] = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((l: string) => void lines.push(l));
+    try {
+      await synthCli(['hms', '--scale', 'smoke', '--data-dir', d]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines.join('\n')).toMatch(/resuming the interrupted build in .*resumed\.partial \(scale smoke, seed 42.*removed 1 half-written temp file/);
+    expect(lines.join('\n')).toMatch(new RegExp(`hms: resuming: ${kept} of 13 recordings already written`));
+    expect(fs.existsSync(partial)).toBe(false);
+    expect(fs.existsSync(`${partial}.lock`)).toBe(false);
+    expect(sameFiles(d, dir)).toEqual([]);
   });
 });
 

@@ -31,12 +31,15 @@ import {
   type Scale,
   ionTestLayout,
   ionTrainLayout,
+  loadNpy,
+  readJson,
   saveNpy,
   withAtomicPath,
   writeJson,
 } from '@repro/io';
 import { macroF1, perClassF1 } from '@repro/metrics';
-import type { SynthOptions, SynthSummary } from '../types';
+import { synthProgress } from '../progress';
+import { SynthStopped, type SynthOptions, type SynthSummary } from '../types';
 import { decodeSegment } from './bayesDecoder';
 import { addDrift, addMains, driftPlan, outlierSigmas, type DriftPlan, type IonFileKind } from './drift';
 import { CHANNEL_MODELS, groupChain, occupancyKey, type GroupChain } from './markovModel';
@@ -231,6 +234,7 @@ async function generateFile(
   seed: number,
   figures: boolean,
   log: (l: string) => void,
+  onRows: (n: number) => void,
 ): Promise<FileResult> {
   const res: FileResult = {
     open: new Uint8Array(nRows),
@@ -279,9 +283,42 @@ async function generateFile(
         res.bayes.set(dec.map, seg.start);
       }
       log(`  ${kind} ${kind === 'train' ? 'batch' : 'chunk'} ${seg.index} (${ION_GROUPS[seg.group].name}, ${len} rows) done`);
+      onRows(len);
     }
   });
   return res;
+}
+
+// A resumed build keeps a finished train.csv / test.csv: what the figures and truth arrays need
+// from its simulation is saved next to it, in a scratch folder removed when the set is complete.
+const RESUME_DIR = '.resume';
+const RESUME_ARRAYS = ['open', 'hidden', 'drift', 'mains', 'rounding', 'bayes', 'group'] as const;
+
+function saveFileResult(outDir: string, kind: IonFileKind, r: FileResult): void {
+  const d = path.join(outDir, RESUME_DIR);
+  for (const k of RESUME_ARRAYS) saveNpy(path.join(d, `${kind}_${k}.npy`), r[k]);
+  // Written last: its presence says the arrays are all there.
+  writeJson(path.join(d, `${kind}.json`), { outlierRows: r.outlierRows, decodeSeconds: r.decodeSeconds, rows: r.open.length });
+}
+
+function loadFileResult(outDir: string, kind: IonFileKind, nRows: number): FileResult | undefined {
+  const d = path.join(outDir, RESUME_DIR);
+  const meta = path.join(d, `${kind}.json`);
+  if (!fs.existsSync(meta)) return undefined;
+  const m = readJson<{ outlierRows: number; decodeSeconds: number; rows: number }>(meta);
+  if (m.rows !== nRows) return undefined;
+  const a = (k: (typeof RESUME_ARRAYS)[number]) => loadNpy(path.join(d, `${kind}_${k}.npy`)).data;
+  return {
+    open: a('open') as Uint8Array,
+    hidden: a('hidden') as Uint16Array,
+    drift: a('drift') as Float32Array,
+    mains: a('mains') as Float32Array,
+    rounding: a('rounding') as Uint8Array,
+    bayes: a('bayes') as Uint8Array,
+    group: a('group') as Uint8Array,
+    outlierRows: m.outlierRows,
+    decodeSeconds: m.decodeSeconds,
+  };
 }
 
 /** Macro F1 over the rows where keep(i), averaged over the labels present in yTrue there (sklearn labels=present). */
@@ -325,8 +362,36 @@ export async function generateIonSwitching(options: IonGenerateOptions): Promise
   const chains = ION_GROUPS.map((g) => groupChain(g.id, g.channels));
   log(`ion-switching: ${rows.trainRows} train + ${rows.testRows} test rows (scale ${scale}, seed ${seed})`);
 
-  const tr = await generateFile('train', outDir, train, rows.trainRows, 0, chains, plan, seed, figures, log);
-  const te = await generateFile('test', outDir, test, rows.testRows, rows.trainRows, chains, plan, seed, figures, log);
+  // Kaggle scale takes minutes: a progress bar over the rows (one line per batch at smoke scale).
+  const parts: [IonFileKind, IonSegment[], number, number][] = [
+    ['train', train, rows.trainRows, 0],
+    ['test', test, rows.testRows, rows.trainRows],
+  ];
+  const done = parts.map(([kind, , nRows]) =>
+    options.resume && fs.existsSync(path.join(outDir, kind === 'train' ? ION_FILES.train : ION_FILES.test)) ? loadFileResult(outDir, kind, nRows) : undefined,
+  );
+  const keptRows = parts.reduce((a, f, i) => a + (done[i] ? f[2] : 0), 0);
+  if (keptRows > 0) log(`ion-switching: resuming: keeping ${parts.filter((_, i) => done[i]).map(([k]) => `${k}.csv`).join(' and ')}`);
+  const bar = scale === 'smoke' ? null : synthProgress('ion-switching rows', rows.trainRows + rows.testRows, { start: keptRows });
+  const results: FileResult[] = [];
+  let written = 0;
+  try {
+    for (const [i, [kind, segments, nRows, offset]] of parts.entries()) {
+      let r = done[i];
+      if (!r) {
+        r = await generateFile(kind, outDir, segments, nRows, offset, chains, plan, seed, figures, bar ? () => undefined : log, (n) => bar?.increment(n));
+        saveFileResult(outDir, kind, r);
+        written++;
+        if (options.stopAfter !== undefined && written >= options.stopAfter && i + 1 < parts.length) {
+          throw new SynthStopped(`ion-switching: stopped after ${kind}.csv (--stop-after)`);
+        }
+      }
+      results.push(r);
+    }
+  } finally {
+    bar?.stop();
+  }
+  const [tr, te] = results;
 
   // sample_submission.csv: test times, open_channels = 0.
   await streamCsv(path.join(outDir, ION_FILES.sampleSubmission), `${ION_COLUMNS.time},${ION_COLUMNS.openChannels}`, async (out) => {
@@ -460,6 +525,7 @@ export async function generateIonSwitching(options: IonGenerateOptions): Promise
     channelModels: CHANNEL_MODELS.map((m) => m.name),
   };
   writeJson(path.join(outDir, 'truth.json'), truth);
+  fs.rmSync(path.join(outDir, RESUME_DIR), { recursive: true, force: true });
   return summary;
 }
 

@@ -21,7 +21,8 @@ import {
   writeJson,
 } from '@repro/io';
 import { columnwiseLogLoss } from '@repro/metrics';
-import type { SynthOptions, SynthSummary } from '../types';
+import { synthProgress } from '../progress';
+import { SynthStopped, type SynthOptions, type SynthSummary } from '../types';
 import { planMoaLayout, type DrugPlan, type RowSet } from './layout';
 import { buildLatentModel, LATENT_PARAMS, synthesizeFeatures } from './latentModel';
 import { Rng } from './rng';
@@ -113,7 +114,14 @@ function fixed4(): string[] {
  * writeCsv: 24M values at kaggle scale, and a table lookup per value (the
  * same text as toFixed(4)) is several times faster than formatting each.
  */
-async function writeFeatures(file: string, rows: RowSet, drugs: DrugPlan[], genes: Float32Array, cells: Float32Array): Promise<void> {
+async function writeFeatures(
+  file: string,
+  rows: RowSet,
+  drugs: DrugPlan[],
+  genes: Float32Array,
+  cells: Float32Array,
+  onRows: (n: number) => void = () => undefined,
+): Promise<void> {
   const n = rows.sigIds.length;
   const G = MOA_KAGGLE.genes;
   const C = MOA_KAGGLE.cells;
@@ -141,6 +149,7 @@ async function writeFeatures(file: string, rows: RowSet, drugs: DrugPlan[], gene
           lines.push(parts.join(','));
         }
         await fh.write(lines.join('\n') + '\n');
+        onRows(end - start);
       }
       await fh.sync();
     } finally {
@@ -226,12 +235,23 @@ export async function generateMoa(options: SynthOptions): Promise<MoaTruth> {
   const Ytest = drawLabels(Ptest, new Rng(seed, 7));
   log(`moa: features and labels drawn (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 
-  await writeFeatures(at(MOA_FILES.trainFeatures), train, drugs, trainX.genes, trainX.cells);
-  await writeFeatures(at(MOA_FILES.testFeatures), test, drugs, testX.genes, testX.cells);
+  // A resumed build (options.resume) keeps the large files already in place: everything is drawn
+  // again from the seed above, so they hold exactly what would be written.
+  const kept = (f: string): boolean => options.resume === true && fs.existsSync(at(f));
+  const keptRows = (kept(MOA_FILES.trainFeatures) ? nTrain : 0) + (kept(MOA_FILES.testFeatures) ? nTest : 0);
+  if (keptRows > 0) log(`moa: resuming: keeping the feature files already written`);
+  const bar = scale === 'smoke' ? null : synthProgress('moa feature rows', nTrain + nTest, { start: keptRows });
+  try {
+    if (!kept(MOA_FILES.trainFeatures)) await writeFeatures(at(MOA_FILES.trainFeatures), train, drugs, trainX.genes, trainX.cells, (n) => bar?.increment(n));
+    if (!kept(MOA_FILES.testFeatures)) await writeFeatures(at(MOA_FILES.testFeatures), test, drugs, testX.genes, testX.cells, (n) => bar?.increment(n));
+  } finally {
+    bar?.stop();
+  }
   log(`moa: feature files written (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  if (options.stopAfter !== undefined) throw new SynthStopped(`moa: stopped after the feature files (--stop-after)`);
   const sig = { name: 'sig_id', values: train.sigIds };
-  await writeLabels(at(MOA_FILES.trainTargetsScored), train.sigIds, Ytrain, nAll, 0, MOA_SCORED_TARGETS);
-  await writeLabels(at(MOA_FILES.trainTargetsNonscored), train.sigIds, Ytrain, nAll, nS, MOA_NONSCORED_TARGETS);
+  if (!kept(MOA_FILES.trainTargetsScored)) await writeLabels(at(MOA_FILES.trainTargetsScored), train.sigIds, Ytrain, nAll, 0, MOA_SCORED_TARGETS);
+  if (!kept(MOA_FILES.trainTargetsNonscored)) await writeLabels(at(MOA_FILES.trainTargetsNonscored), train.sigIds, Ytrain, nAll, nS, MOA_NONSCORED_TARGETS);
   await writeCsv(at(MOA_FILES.trainDrug), [sig, { name: 'drug_id', values: Array.from(train.drug, (d) => drugs[d].id) }]);
   const half = new Float32Array(nTest).fill(0.5);
   await writeCsv(at(MOA_FILES.sampleSubmission), [
