@@ -105,6 +105,12 @@ describe('loadEegs', () => {
   it('names the missing parquet', async () => {
     await expect(loadEegs(dir, 'train', [11, 99], 20)).rejects.toThrow(/train_eegs\/99\.parquet.*not found.*eeg_id 99/);
   });
+
+  it('refuses, before parsing anything, to hold over 1 GiB of windows in one array without the cache', async () => {
+    // Kaggle's 17,089 EEGs x 10,000 rows x 8 channels would be 5.5 GB; the ids need not exist, nothing is read.
+    const ids = Array.from({ length: 17089 }, (_, i) => 1e6 + i);
+    await expect(loadEegs(dir, 'train', ids, 10000)).rejects.toThrow(/17089 train EEG windows of 10000 x 8 need 5\.09 GiB in one array without a cache \(over 1 GiB\): set data\.cacheEegs true/);
+  });
 });
 
 describe('acceptance: sharded cache vs in memory (smoke config)', () => {

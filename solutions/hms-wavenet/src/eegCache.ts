@@ -14,7 +14,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { allocTyped, checkDiskSpace, DataError, hmsEegPath, NpyShardWriter, openNpyShardsCache, progressBar, readHmsEeg, setActivity, type HmsSplit, type NpyShardReader } from '@repro/io';
+import { allocTyped, checkDiskSpace, DataError, fmtBytes, ResourceError, hmsEegPath, NpyShardWriter, openNpyShardsCache, progressBar, readHmsEeg, setActivity, type HmsSplit, type NpyShardReader } from '@repro/io';
 
 /** The seed's FEATS: the 8 electrodes its bipolar differences use, in this order. */
 export const EEG_FEATURES = ['Fp1', 'T3', 'C3', 'O1', 'Fp2', 'C4', 'T4', 'O2'] as const;
@@ -128,6 +128,11 @@ export async function loadEegs(
   const n = eegIds.length;
   const rowShape = [windowRows, EEG_FEATURES.length];
   const rowSize = windowRows * EEG_FEATURES.length;
+  const what = `${n} ${split} EEG windows of ${windowRows} x ${EEG_FEATURES.length}`;
+  if (!options.cacheDir && n * rowSize * 4 > 2 ** 30) {
+    // Refused before any file is looked at, not after minutes of parsing.
+    throw new ResourceError(`${what} need ${fmtBytes(n * rowSize * 4)} in one array without a cache (over 1 GiB): set data.cacheEegs true, so they stay on disk in shards and are read per batch`);
+  }
   const key = dataSetKey(dataDir, split, eegIds, windowRows);
   const cacheDir = options.cacheDir ? path.join(options.cacheDir, `eegs-${split}-${n}x${windowRows}-${key}`) : undefined;
   if (cacheDir && options.useCache !== false) {
@@ -141,7 +146,6 @@ export async function loadEegs(
   log(`Processing ${n} ${split} EEG parquets (middle ${windowRows} rows of ${EEG_FEATURES.join(', ')})...`);
   const t0 = Date.now();
   // Without a cache the windows stay in memory, as before; with one they go straight to the shards.
-  const what = `${n} ${split} EEG windows of ${windowRows} x ${EEG_FEATURES.length}`;
   if (cacheDir) checkDiskSpace(path.dirname(cacheDir), n * rowSize * 4, `the EEG cache (${what})`);
   const out = cacheDir ? undefined : allocTyped(Float32Array, n * rowSize, `${what} in memory (data.cacheEegs is off; turn it on to keep them on disk)`);
   setActivity(cacheDir ? `building the EEG cache ${cacheDir} (${what})` : `reading ${what} into memory`);
