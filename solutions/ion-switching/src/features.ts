@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { groupKFold, runOutOfFold, type Fold } from '@repro/cv';
 import { HistRandomForestClassifier, lagFeatures, shiftWindow, signalSquared, type FeatureMatrix } from '@repro/features';
-import { allocTyped, DataError, ION_GROUPS, setActivity, ION_N_CLASSES, loadNpy, readJson, writeJson, type IonSegment } from '@repro/io';
+import { allocTyped, DataError, ION_GROUPS, progressBar, setActivity, ION_N_CLASSES, loadNpy, readJson, writeJson, type IonSegment } from '@repro/io';
 import { macroF1 } from '@repro/metrics';
 import type { IonSwitchingConfig } from './config';
 import type { IonTable } from './data';
@@ -126,7 +126,12 @@ export async function forestFeatures(args: {
           seed: args.seed * 7919 + fold * 31 + (g ?? 0),
         });
         setActivity(`fitting the forest of fold ${fold + 1}/${folds.length} on ${fitG.length} rows x ${X.cols} (${r.nEstimators} trees)`);
-        await forest.train(takeRows(X, fitG), Int32Array.from(fitG, (i) => train.openChannels[i]));
+        const bar = fitG.length >= 200_000 ? progressBar(`forest fold ${fold + 1}/${folds.length}${g === null ? '' : ` group ${g}`} trees`, r.nEstimators) : undefined;
+        try {
+          await forest.train(takeRows(X, fitG), Int32Array.from(fitG, (i) => train.openChannels[i]), { onTree: (done) => bar?.update(done) });
+        } finally {
+          bar?.stop();
+        }
         setActivity(undefined);
         trainMs += forest.lastTrainTimings?.total ?? 0;
         const pv = forest.predictProbability(takeRows(X, validG.map((k) => valid[k])));

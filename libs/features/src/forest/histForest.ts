@@ -142,15 +142,20 @@ export class HistRandomForestClassifier implements ForestClassifier {
   }
 
   /** Fits the forest; trees are grown on `nJobs` worker threads when nJobs > 1. */
-  async train(X: FeatureMatrix, y: Labels): Promise<void> {
+  /** `onTree(done, total)` after each tree (for a progress bar: a forest on millions of rows takes minutes). */
+  async train(X: FeatureMatrix, y: Labels, options: { onTree?: (done: number, total: number) => void } = {}): Promise<void> {
     const t0 = performance.now();
     const prep = this.prepare(X, y);
     const t1 = performance.now();
     const { data, cfg, seeds, edges, edgeOffset } = prep;
     const trees =
       this.options.nJobs > 1 && seeds.length > 1
-        ? await growTreesParallel(data, cfg, seeds, this.options.nJobs)
-        : seeds.map((s) => growTree(data, cfg, s));
+        ? await growTreesParallel(data, cfg, seeds, this.options.nJobs, options.onTree)
+        : seeds.map((s, t) => {
+            const tree = growTree(data, cfg, s);
+            options.onTree?.(t + 1, seeds.length);
+            return tree;
+          });
     this.forest = packTrees(trees, edges, edgeOffset, cfg.nClasses);
     const t2 = performance.now();
     this.lastTrainTimings = { binning: t1 - t0, trees: t2 - t1, total: t2 - t0 };

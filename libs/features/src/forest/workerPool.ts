@@ -29,6 +29,7 @@ export async function growTreesParallel(
   cfg: TreeConfig,
   seeds: number[],
   nJobs: number,
+  onTree?: (done: number, total: number) => void,
 ): Promise<TreeArrays[]> {
   if (!(data.bins.buffer instanceof SharedArrayBuffer) || !(data.y.buffer instanceof SharedArrayBuffer)) {
     throw new TypeError('growTreesParallel: data.bins and data.y must be backed by SharedArrayBuffers');
@@ -63,6 +64,7 @@ export async function growTreesParallel(
           }
           results[msg.index] = msg.tree;
           done++;
+          onTree?.(done, seeds.length);
           if (done === seeds.length) resolve();
           else feed(wk);
         });

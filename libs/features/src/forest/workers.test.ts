@@ -10,8 +10,12 @@ describe('worker threads', () => {
   test('nJobs = 2 (workers spawned from jest via tsx/cjs) gives the same probabilities as nJobs = 1', async () => {
     const a = new HistRandomForestClassifier({ nEstimators: 6, seed: 4, nJobs: 1 });
     const b = new HistRandomForestClassifier({ nEstimators: 6, seed: 4, nJobs: 2 });
-    await a.train(X, y);
-    await b.train(X, y);
+    const ticks: number[][] = [[], []];
+    await a.train(X, y, { onTree: (done, total) => ticks[0].push(done, total) });
+    await b.train(X, y, { onTree: (done) => ticks[1].push(done) });
+    // onTree once per tree, counting up (the progress bar of a long fit).
+    expect(ticks[0]).toEqual([1, 6, 2, 6, 3, 6, 4, 6, 5, 6, 6, 6]);
+    expect(ticks[1]).toEqual([1, 2, 3, 4, 5, 6]);
     const pa = a.predictProbability(X);
     const pb = b.predictProbability(X);
     expect(b.nTrees).toBe(6);
