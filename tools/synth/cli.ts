@@ -111,7 +111,7 @@ function lockHolderAlive(l: LockInfo): boolean {
  * Take `<partial>.lock` for this process: refuses while another live generator holds it, takes
  * over one left by a killed process. Returns the release function (also run at exit).
  */
-function lockPartial(partial: string, log: (l: string) => void): () => void {
+function lockPartial(partial: string, competition: string, log: (l: string) => void): () => void {
   const file = `${partial}.lock`;
   const me: LockInfo = {
     pid: process.pid,
@@ -142,7 +142,7 @@ function lockPartial(partial: string, log: (l: string) => void): () => void {
           `wait for it to finish or stop it (kill ${other.pid}), then run this command again to resume its build`,
       );
     }
-    if (other) log(`(took over the lock of pid ${other.pid}, started ${other.since}, which is no longer running)`);
+    if (other) log(`${competition}: took over the lock of the partial build from pid ${other.pid}, started ${other.since}, which is no longer running`);
     fs.rmSync(file, { force: true });
   }
   throw new DataError(file, 'could not take the lock of the partial build (another process keeps taking it)');
@@ -250,7 +250,7 @@ export async function main(argv: string[]): Promise<void> {
   const stopAfter = ensure ? undefined : positiveInt('stop-after', args.overrides['stop-after']);
   const log = (l: string): void => console.log(l);
   const partial = `${dir}.partial`;
-  const release = lockPartial(partial, log);
+  const release = lockPartial(partial, competition, log);
   try {
     const manifest: PartialManifest = { competition, scale, seed, code: generatorCodeVersion(competition), started: new Date().toISOString() };
     const resume = preparePartial(partial, manifest, log);

@@ -1,4 +1,5 @@
 // The synthetic HMS set at smoke scale, read back through @repro/io's HMS loaders.
+import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -204,8 +205,9 @@ describe('parallel and resumed builds', () => {
     expect(kept).toBeGreaterThanOrEqual(3);
     expect(kept).toBeLessThan(13);
     // As a kill would leave them: a half-written temp file, and the lock of a process that is gone.
-    fs.writeFileSync(path.join(partial, 'train_eegs', '.123.parquet.tmp-999999-1'), 'half');
-    fs.writeFileSync(`${partial}.lock`, JSON.stringify({ pid: 999999, host: os.hostname(), since: 'then', command: 'killed' }));
+    const gone = spawnSync('true').pid; // a process that has exited
+    fs.writeFileSync(path.join(partial, 'train_eegs', `.123.parquet.tmp-${gone}-1`), 'half');
+    fs.writeFileSync(`${partial}.lock`, JSON.stringify({ pid: gone, host: os.hostname(), since: 'then', command: 'killed' }));
     const lines: string[] = [];
     const spy = jest.spyOn(console, 'log').mockImplementation((l: string) => void lines.push(l));
     try {
@@ -215,6 +217,7 @@ describe('parallel and resumed builds', () => {
     }
     expect(lines.join('\n')).toMatch(/resuming the interrupted build in .*resumed\.partial \(scale smoke, seed 42.*removed 1 half-written temp file/);
     expect(lines.join('\n')).toMatch(new RegExp(`hms: resuming: ${kept} of 13 recordings already written`));
+    expect(lines.join('\n')).toMatch(new RegExp(`hms: took over the lock of the partial build from pid ${gone}, started then, which is no longer running`));
     expect(fs.existsSync(partial)).toBe(false);
     expect(fs.existsSync(`${partial}.lock`)).toBe(false);
     expect(sameFiles(d, dir)).toEqual([]);
