@@ -22,6 +22,11 @@ export interface HmsEfficientnetConfig {
     balanced: { enabled: boolean; perClass: number };
     /** Keep the computed input tiles in <runs>/hms-efficientnet/cache (keyed by data set and settings). */
     cache: boolean;
+    /**
+     * Data MiB per tile-cache shard (each modality's cache is .npy shards read row by row; Node
+     * cannot hold Kaggle's ~9 GB of tiles per modality in one buffer). Operational: results do not depend on it.
+     */
+    cacheShardMiB: number;
   };
   inputs: {
     /** The seed's USE_KAGGLE_SPECTROGRAMS / USE_EEG_SPECTROGRAMS / USE_WAVELET_SPECTROGRAMS. */
@@ -160,6 +165,11 @@ export function validateConfig(c: HmsEfficientnetConfig, file: string): HmsEffic
   if (c.data.balanced.enabled && !isInt(c.data.balanced.perClass, 1)) fail(file, `data.balanced.perClass must be an integer >= 1, got ${c.data.balanced.perClass}`);
   if (enabledModalities(i).length === 0) fail(file, 'inputs: at least one of useKaggleSpectrograms, useEegSpectrograms, useWaveletSpectrograms must be true');
   if (!isInt(i.tileHeight, 8) || !isInt(i.tileWidth, 8)) fail(file, `inputs.tileHeight/tileWidth must be integers >= 8, got ${i.tileHeight} x ${i.tileWidth}`);
+  // At most 1 GiB (no larger single allocation in the data path), at least one item's tiles (4 tileHeight x tileWidth float32).
+  const rowMiB = (4 * i.tileHeight * i.tileWidth * 4) / 2 ** 20;
+  if (typeof c.data.cacheShardMiB !== 'number' || !(c.data.cacheShardMiB >= rowMiB && c.data.cacheShardMiB <= 1024)) {
+    fail(file, `data.cacheShardMiB must be a number from ${rowMiB} (one item's tiles: 4 x inputs.tileHeight x inputs.tileWidth float32) to 1024, got ${c.data.cacheShardMiB}`);
+  }
   if (!isInt(i.kaggleCropFrames) || i.kaggleCropFrames * 2 >= 300) fail(file, `inputs.kaggleCropFrames must be an integer in 0..149, got ${i.kaggleCropFrames}`);
   if (!isPos(i.eegSeconds) || i.eegSeconds * 200 < 1024) fail(file, `inputs.eegSeconds must be >= 5.12 (1024 samples), got ${i.eegSeconds}`);
   if (!['mel', 'stft'].includes(i.eegSpectrogram.method)) fail(file, `inputs.eegSpectrogram.method must be 'mel' or 'stft', got '${i.eegSpectrogram.method}'`);

@@ -122,6 +122,7 @@ const EXTRAS: Record<string, unknown> = {
   'data.dir': 'data/hms',
   'data.maxEegs': 0,
   'data.cache': true,
+  'data.cacheShardMiB': 256, // tile-cache shard size: where the tiles lie on disk, not their values
   'inputs.positionChannel': false,
   'model.priorHead': false,
   'train.randomWindows': false,
