@@ -20,11 +20,15 @@
 // Each modality is [n, 4 * tileH, tileW] (the 4 chain tiles stacked vertically, as the notebook
 // stacks its 4 spectrograms); the enabled modalities are placed side by side: the model input
 // is [n, 4 * tileH, m * tileW, channels].
+//
+// At Kaggle scale (17,089 EEGs) one modality is ~9 GB and the merged input more than Node can
+// allocate: each modality's tiles go to a sharded .npy store item by item (buildModalities), and
+// the model input is merged per batch from the stores (inputImages) once it is over 1 GiB.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { HMS_CHAINS, hmsSpectrogram, melSpectrogram, wavedec } from '@repro/dsp';
-import { DataError, hmsEegPath, hmsSpectrogramPath, loadNpyCache, progressBar, readHmsEeg, readHmsSpectrogram, saveNpy, type HmsSplit } from '@repro/io';
+import { DataError, hmsEegPath, hmsSpectrogramPath, NpyShardWriter, openNpyShardsCache, progressBar, readHmsEeg, readHmsSpectrogram, type HmsSplit, type NpyShardReader } from '@repro/io';
 import { MODALITIES, type HmsEfficientnetConfig, type Modality } from './config';
 
 export type InputSettings = HmsEfficientnetConfig['inputs'];
@@ -260,7 +264,8 @@ function modalitySettings(m: Modality, s: InputSettings): unknown {
 
 function cacheKey(dir: string, split: HmsSplit, m: Modality, s: InputSettings, items: readonly Item[]): string {
   const h = createHash('sha1');
-  h.update(JSON.stringify({ version: 1, dir: path.resolve(dir), split, m, settings: modalitySettings(m, s) }));
+  // version 2: sharded stores (spectrogram modalities in bySpectrogram order), no longer one .npy per modality.
+  h.update(JSON.stringify({ version: 2, dir: path.resolve(dir), split, m, settings: modalitySettings(m, s) }));
   // The code that builds the tiles (this file): editing it makes a new cache, editing the model does not.
   h.update(fs.readFileSync(__filename));
   const seen = new Set<string>();
@@ -281,85 +286,203 @@ function cacheKey(dir: string, split: HmsSplit, m: Modality, s: InputSettings, i
   return h.digest('hex').slice(0, 16);
 }
 
+/**
+ * The largest array the data path allocates for all items at once: a modality's tiles without a
+ * cache, or the merged model inputs. Above it the inputs are merged per batch from the tile stores
+ * (Kaggle's 17,089 EEGs: 8.9 GB of [512, 256] kaggle images; Node cannot allocate that).
+ */
+export const MAX_INPUTS_BYTES = 2 ** 30;
+
+/** data.cacheShardMiB in bytes (256 MiB for a stored config from before the setting). */
+export function cacheShardBytes(data: { cacheShardMiB?: number }): number {
+  return Math.floor((data.cacheShardMiB ?? 256) * 2 ** 20);
+}
+
+/** One modality's tiles of n items, [4 * tileH, tileW] each, by item index. */
+export interface TileRows {
+  n: number;
+  rowSize: number;
+  /** Item i's tiles copied into `out` (rowSize values). */
+  row(i: number, out: Float32Array): Float32Array;
+  /** All items' tiles in one [n, 4 * tileH, tileW] array when held in memory (no cache); undefined for a store. */
+  data?: Float32Array;
+  /** 'memory' or the store folder. */
+  source: string;
+  close(): void;
+}
+
+function checkRow(i: number, n: number): void {
+  if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`row ${i} is outside 0..${n - 1}`);
+}
+
+/** Tiles held in one array. */
+export function tilesInMemory(data: Float32Array, n: number, rowSize: number): TileRows {
+  if (data.length !== n * rowSize) throw new RangeError(`tilesInMemory: ${data.length} values are not ${n} rows of ${rowSize}`);
+  return {
+    n,
+    rowSize,
+    data,
+    source: 'memory',
+    row: (i, out) => (checkRow(i, n), out.set(data.subarray(i * rowSize, (i + 1) * rowSize)), out),
+    close: () => {},
+  };
+}
+
+/** Tiles read row by row from a sharded store; item i is store row storeRow[i] (i when undefined). */
+export function tilesFromStore(reader: NpyShardReader, storeRow?: Int32Array): TileRows {
+  if (storeRow && storeRow.length !== reader.rows) throw new RangeError(`tilesFromStore: ${storeRow.length} items for a store of ${reader.rows} rows`);
+  return { n: reader.rows, rowSize: reader.rowSize, source: reader.dir, row: (i, out) => (checkRow(i, reader.rows), reader.row(storeRow ? storeRow[i] : i, out as Float32Array<ArrayBuffer>)), close: () => reader.close() };
+}
+
+/** Spectrogram files in order of first use, each with its items in item order: one read per file. */
+function bySpectrogram(items: readonly Item[]): Map<number, number[]> {
+  const bySpec = new Map<number, number[]>();
+  items.forEach((it, i) => {
+    const rows = bySpec.get(it.spectrogramId);
+    if (rows) rows.push(i);
+    else bySpec.set(it.spectrogramId, [i]);
+  });
+  return bySpec;
+}
+
+/** Store row of each item of a spectrogram modality: its tiles are written file by file (bySpectrogram order). */
+function spectrogramStoreRows(bySpec: Map<number, number[]>, n: number): Int32Array {
+  const out = new Int32Array(n);
+  let k = 0;
+  for (const rows of bySpec.values()) for (const i of rows) out[i] = k++;
+  return out;
+}
+
 export interface BuildOptions {
   cacheDir?: string;
+  /** Data bytes per cache shard (data.cacheShardMiB). @default 256 MiB */
+  maxShardBytes?: number;
   log?: (line: string) => void;
   /** Wraps each modality's computation (the timing log). */
   time?: <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 }
 
-/** Tiles of every requested modality, [n, 4 * tileH, tileW] each, from the cache when current. */
-export async function buildModalities(dir: string, split: HmsSplit, items: readonly Item[], wanted: readonly Modality[], s: InputSettings, o: BuildOptions = {}): Promise<Partial<Record<Modality, Float32Array>>> {
+/** Where a modality's tiles go while they are built: a new store, row by row, or one array. */
+interface TileSink {
+  add(i: number, tile: Float32Array): void;
+  finish(): TileRows;
+  abort(): void;
+}
+
+/**
+ * Tiles of every requested modality, [4 * tileH, tileW] per item. With a cacheDir each modality
+ * is a sharded .npy store (@repro/io NpyShardWriter: shards of at most maxShardBytes, index.json
+ * written last) in a folder named by a hash of the data set, the items, the settings and this
+ * file's source: a current store is reused and read row by row as batches ask for it; one that is
+ * stale has another name and is built anew; one without its index (a killed build) or otherwise
+ * damaged is logged and rebuilt. Tiles are written one item at a time as they are built, so no
+ * modality is ever held whole in memory. Without a cacheDir they are built into one array per
+ * modality (refused above MAX_INPUTS_BYTES).
+ */
+export async function buildModalities(dir: string, split: HmsSplit, items: readonly Item[], wanted: readonly Modality[], s: InputSettings, o: BuildOptions = {}): Promise<Partial<Record<Modality, TileRows>>> {
   const log = o.log ?? (() => {});
   const time = o.time ?? ((_n, fn) => fn());
   const n = items.length;
   const size = N_CHAINS * s.tileHeight * s.tileWidth;
-  const shape = [n, N_CHAINS * s.tileHeight, s.tileWidth];
-  const out: Partial<Record<Modality, Float32Array>> = {};
-  const files: Partial<Record<Modality, string>> = {};
+  const rowShape = [N_CHAINS * s.tileHeight, s.tileWidth];
+  const shape = [n, ...rowShape];
+  const bySpec = bySpectrogram(items);
+  const specRows = spectrogramStoreRows(bySpec, n);
+  const out: Partial<Record<Modality, TileRows>> = {};
+  const stores: Partial<Record<Modality, { dir: string; key: string }>> = {};
   const todo: Modality[] = [];
   for (const m of MODALITIES.filter((x) => wanted.includes(x))) {
-    const file = o.cacheDir ? path.join(o.cacheDir, `${m}-${split}-${n}x${shape[1]}x${shape[2]}-${cacheKey(dir, split, m, s, items)}.npy`) : undefined;
-    files[m] = file;
-    // A cache cut short (killed run, full disk) or otherwise damaged is logged and rebuilt, never used.
-    const cached = file ? loadNpyCache(file, { type: Float32Array, shape }, log) : undefined;
-    if (cached) {
-      out[m] = cached;
-      log(`${m} tiles: ${n} ${split} images from the cache ${file}`);
-      continue;
+    if (o.cacheDir) {
+      const key = cacheKey(dir, split, m, s, items);
+      const store = path.join(o.cacheDir, `${m}-${split}-${shape.join('x')}-${key}`);
+      stores[m] = { dir: store, key };
+      // A store cut short (killed run, full disk), without its index or otherwise damaged is logged and rebuilt, never used.
+      const reader = openNpyShardsCache(store, { key, rowShape, rows: n }, log);
+      if (reader) {
+        out[m] = tilesFromStore(reader, m === 'eeg' ? undefined : specRows);
+        log(`${m} tiles: ${n} ${split} images from the cache ${store} (${reader.index.shards.length} shard(s), read per row)`);
+        continue;
+      }
+    } else if (n * size * 4 > MAX_INPUTS_BYTES) {
+      throw new DataError(dir, `${n} ${split} images of ${m} tiles [${rowShape}] need ${((n * size * 4) / 2 ** 30).toFixed(2)} GiB in one array without a cache; turn data.cache on (sharded tile stores)`);
     }
     todo.push(m);
   }
+  const sink = (m: Modality, storeRow?: Int32Array): TileSink => {
+    const st = stores[m];
+    if (!st) {
+      const x = new Float32Array(n * size);
+      return { add: (i, tile) => x.set(tile, i * size), finish: () => tilesInMemory(x, n, size), abort: () => {} };
+    }
+    const writer = new NpyShardWriter(st.dir, { rowShape, key: st.key, maxShardBytes: o.maxShardBytes });
+    let next = 0;
+    return {
+      add: (i, tile) => {
+        // Rows go to the store in the order they are built, which is the store order by construction.
+        if ((storeRow ? storeRow[i] : i) !== next++) throw new Error(`buildModalities: item ${i} built out of store order`);
+        writer.append(tile);
+      },
+      finish: () => {
+        // The index is written last and atomically: a run killed before this leaves no whole store.
+        const index = writer.finish();
+        const reader = openNpyShardsCache(st.dir, { key: st.key, rowShape, rows: n }, log);
+        if (!reader) throw new DataError(st.dir, 'the cache store just written cannot be read back');
+        log(`  ${m} tiles cached to ${st.dir} (${index.shards.length} shard(s))`);
+        return tilesFromStore(reader, storeRow);
+      },
+      // A store that will never be finished is removed now rather than found incomplete next time.
+      abort: () => fs.rmSync(st.dir, { recursive: true, force: true }),
+    };
+  };
+  const build = async (mods: Modality[], storeRow: Int32Array | undefined, fill: (sinks: TileSink[]) => Promise<void>): Promise<void> => {
+    const sinks = mods.map((m) => sink(m, storeRow));
+    try {
+      await fill(sinks);
+    } catch (err) {
+      for (const k of sinks) k.abort();
+      throw err;
+    }
+    mods.forEach((m, j) => (out[m] = sinks[j].finish()));
+  };
   // Kaggle tiles and the wavelet features both come from the spectrogram parquets.
   const specMods = todo.filter((m) => m !== 'eeg');
   if (specMods.length) {
-    const res = await time(`${split}_${specMods.join('_')}_from_spectrograms`, async () => {
-      const xs = specMods.map(() => new Float32Array(n * size));
-      // One read per spectrogram file: eeg_ids share spectrograms.
-      const bySpec = new Map<number, number[]>();
-      items.forEach((it, i) => bySpec.set(it.spectrogramId, [...(bySpec.get(it.spectrogramId) ?? []), i]));
-      const bar = bySpec.size >= 50 ? progressBar(`${split} spectrograms`, bySpec.size) : undefined;
-      try {
-        for (const [id, rows] of bySpec) {
-          const spec = await readHmsSpectrogram(dir, split, id);
-          specMods.forEach((m, j) => {
+    await time(`${split}_${specMods.join('_')}_from_spectrograms`, () =>
+      build(specMods, specRows, async (sinks) => {
+        // One read per spectrogram file: eeg_ids share spectrograms.
+        const bar = bySpec.size >= 50 ? progressBar(`${split} spectrograms`, bySpec.size) : undefined;
+        try {
+          for (const [id, rows] of bySpec) {
+            const spec = await readHmsSpectrogram(dir, split, id);
             // The wavelet image depends on the file only (the write-up keys it by spectrogram_id).
-            const w = m === 'wavelet' ? waveletTiles(spec.data, spec.nFrames, s) : undefined;
-            for (const i of rows) xs[j].set(w ?? kaggleTiles(spec.data, spec.nFrames, items[i].specRow, s, spec.file), i * size);
-          });
-          bar?.increment();
+            const w = specMods.map((m) => (m === 'wavelet' ? waveletTiles(spec.data, spec.nFrames, s) : undefined));
+            for (const i of rows) specMods.forEach((_m, j) => sinks[j].add(i, w[j] ?? kaggleTiles(spec.data, spec.nFrames, items[i].specRow, s, spec.file)));
+            bar?.increment();
+          }
+        } finally {
+          bar?.stop();
         }
-      } finally {
-        bar?.stop();
-      }
-      log(`${specMods.join(' + ')} tiles: ${bySpec.size} ${split} spectrogram parquets -> [${shape}] each`);
-      return xs;
-    });
-    specMods.forEach((m, j) => (out[m] = res[j]));
+        log(`${specMods.join(' + ')} tiles: ${bySpec.size} ${split} spectrogram parquets -> [${shape}] each`);
+      }),
+    );
   }
   const eegMods = todo.filter((m) => m === 'eeg');
   if (eegMods.length) {
-    const res = await time(`${split}_${eegMods.join('_')}_from_raw_eeg`, async () => {
-      const xs = eegMods.map(() => new Float32Array(n * size));
-      const bar = n >= 50 ? progressBar(`${split} EEGs`, n) : undefined;
-      try {
-        for (let i = 0; i < n; i++) {
-          const eeg = await eegWindow(dir, split, items[i].eegId, Math.round(s.eegSeconds * 200), items[i].eegOffsetSeconds);
-          eegMods.forEach((_m, j) => xs[j].set(eegSpectrogramTiles(eeg, s), i * size));
-          bar?.increment();
+    await time(`${split}_${eegMods.join('_')}_from_raw_eeg`, () =>
+      build(eegMods, undefined, async (sinks) => {
+        const bar = n >= 50 ? progressBar(`${split} EEGs`, n) : undefined;
+        try {
+          for (let i = 0; i < n; i++) {
+            const eeg = await eegWindow(dir, split, items[i].eegId, Math.round(s.eegSeconds * 200), items[i].eegOffsetSeconds);
+            for (const k of sinks) k.add(i, eegSpectrogramTiles(eeg, s));
+            bar?.increment();
+          }
+        } finally {
+          bar?.stop();
         }
-      } finally {
-        bar?.stop();
-      }
-      log(`${eegMods.join(' + ')} tiles: ${n} ${split} EEG parquets -> [${shape}] each`);
-      return xs;
-    });
-    eegMods.forEach((m, j) => (out[m] = res[j]));
-  }
-  for (const m of todo) {
-    const file = files[m];
-    // Atomic (temp file + rename): a run killed while writing leaves no half-written cache under this name.
-    if (file) saveNpy(file, out[m]!, shape);
+        log(`${eegMods.join(' + ')} tiles: ${n} ${split} EEG parquets -> [${shape}] each`);
+      }),
+    );
   }
   return out;
 }
@@ -381,6 +504,70 @@ export function mergeTiles(mods: Partial<Record<Modality, Float32Array>>, use: r
     });
   }
   return { x, height: h, width };
+}
+
+/** The model's input images, [height, width] each (mergeTiles' layout), by item index. */
+export interface InputImages {
+  n: number;
+  height: number;
+  width: number;
+  /** Image i copied into `out` (height * width values). */
+  row(i: number, out: Float32Array): Float32Array;
+  /** All images in one [n, height, width] array when held in memory; undefined when merged per batch. */
+  data?: Float32Array;
+  /** True when each image is merged from the tile stores as a batch asks for it. */
+  perBatch: boolean;
+  close(): void;
+}
+
+/** Images held in one [n, height, width] array. */
+export function imagesInMemory(x: Float32Array, n: number, height: number, width: number): InputImages {
+  const size = height * width;
+  if (x.length !== n * size) throw new RangeError(`imagesInMemory: ${x.length} values are not ${n} images of ${height} x ${width}`);
+  return { n, height, width, data: x, perBatch: false, row: (i, out) => (checkRow(i, n), out.set(x.subarray(i * size, (i + 1) * size)), out), close: () => {} };
+}
+
+/** An [n, height, width] array as InputImages (InputImages as they are). */
+export function asImages(x: Float32Array | InputImages, height: number, width: number): InputImages {
+  return x instanceof Float32Array ? imagesInMemory(x, x.length / (height * width), height, width) : x;
+}
+
+/**
+ * The merged model inputs of n items: in one array when they fit in maxBytes (the smoke and
+ * default data sets: tens of MB), merged from the tiles as each image is asked for otherwise
+ * (Kaggle scale: only a batch's images are ever in memory). Both are mergeTiles' layout, the same
+ * bits: merging copies values and nothing else.
+ */
+export function inputImages(mods: Partial<Record<Modality, TileRows>>, use: readonly Modality[], n: number, s: InputSettings, maxBytes = MAX_INPUTS_BYTES): InputImages {
+  const h = N_CHAINS * s.tileHeight;
+  const tw = s.tileWidth;
+  const used = MODALITIES.filter((m) => use.includes(m));
+  const list = used.map((m) => {
+    const t = mods[m];
+    if (!t) throw new Error(`inputImages: modality '${m}' was not built`);
+    if (t.n !== n || t.rowSize !== h * tw) throw new RangeError(`inputImages: modality '${m}' has ${t.n} rows of ${t.rowSize}, expected ${n} of ${h * tw}`);
+    return t;
+  });
+  const width = list.length * tw;
+  const bufs = list.map((t) => (t.data ? undefined : new Float32Array(t.rowSize)));
+  const merge = (i: number, out: Float32Array): Float32Array => {
+    checkRow(i, n);
+    list.forEach((t, b) => {
+      const a = t.data ? t.data.subarray(i * t.rowSize, (i + 1) * t.rowSize) : t.row(i, bufs[b]!);
+      for (let y = 0; y < h; y++) out.set(a.subarray(y * tw, (y + 1) * tw), y * width + b * tw);
+    });
+    return out;
+  };
+  const size = h * width;
+  if (n * size * 4 <= maxBytes) {
+    // Tiles in memory (no cache): mergeTiles, as before the stores.
+    if (list.every((t) => t.data)) return imagesInMemory(mergeTiles(Object.fromEntries(used.map((m, b) => [m, list[b].data!])), use, n, s).x, n, h, width);
+    const x = new Float32Array(n * size);
+    for (let i = 0; i < n; i++) merge(i, x.subarray(i * size, (i + 1) * size));
+    for (const t of list) t.close(); // every image is in memory now: the stores' files are done with
+    return imagesInMemory(x, n, h, width);
+  }
+  return { n, height: h, width, perBatch: true, row: merge, close: () => list.forEach((t) => t.close()) };
 }
 
 /** Reverse time within every tile of one image (the seed's horizontal flip, per tile so modalities stay in place). */

@@ -6,10 +6,10 @@ import * as path from 'path';
 import { DataError, hmsSubmissionOrder, modelDirHandler, checkTrainedOn, openRun, readHmsSampleSubmission, readHmsTest, saveNpy, takeRowsInOrder, writeHmsSubmission } from '@repro/io';
 import { tf } from '@repro/layers';
 import { enabledModalities, type HmsEfficientnetConfig } from './config';
-import { buildModalities, mergeTiles } from './features';
-import { normalizeRows, predictRows } from './model';
+import { buildModalities, cacheShardBytes, inputImages } from './features';
+import { normalizeRows } from './model';
 import { StepTimer } from './timing';
-import { cacheDirFor, SOLUTION, type TrainContext } from './train';
+import { cacheDirFor, predictImages, SOLUTION, type TrainContext } from './train';
 
 /** Sections a trained model depends on: the run's must match what infer would feed it. */
 function modelSections(c: HmsEfficientnetConfig): unknown {
@@ -48,21 +48,25 @@ export async function infer(ctx: TrainContext): Promise<{ submission: string; pr
   const use = enabledModalities(stored.inputs);
   const mods = await buildModalities(ctx.config.data.dir, 'test', items, use, stored.inputs, {
     cacheDir: ctx.config.data.cache ? cacheDirFor(ctx.runsRoot) : undefined,
+    maxShardBytes: cacheShardBytes(ctx.config.data),
     log,
     time: (name, fn) => timer.time(name, fn),
   });
-  const { x, height, width } = mergeTiles(mods, use, test.nRows, stored.inputs);
+  // In memory up to 1 GiB of merged inputs, else merged per batch from the tile stores.
+  const images = inputImages(mods, use, test.nRows, stored.inputs);
+  if (images.perBatch) log(`  test input images merged per batch from the tile stores`);
   const rows = Int32Array.from({ length: test.nRows }, (_, i) => i);
   const sum = new Float64Array(test.nRows * 6);
   await timer.time('predict_test', async () => {
     for (const dir of folds) {
       const model = await tf.loadLayersModel(modelDirHandler(dir));
-      const p = predictRows(model, x, height, width, rows, stored.train.predictBatchSize);
+      const p = predictImages(model, images, rows, stored.train.predictBatchSize);
       model.dispose();
       for (let i = 0; i < p.length; i++) sum[i] += p[i];
       log(`  ${path.relative(run.dir, dir)}: predicted ${test.nRows} test EEGs`);
     }
   });
+  images.close();
   // Rows in sample_submission.csv's order from here on (test_pred.npy and test_eeg_ids.npy too).
   const probs = takeRowsInOrder(normalizeRows(Float32Array.from(sum, (v) => v / folds.length)), 6, order);
   const eegIds = sample.eegId;

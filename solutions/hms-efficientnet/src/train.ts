@@ -27,7 +27,7 @@ import {
 } from '@repro/layers';
 import { klDivergenceScore } from '@repro/metrics';
 import { enabledModalities, type HmsEfficientnetConfig, type Modality } from './config';
-import { buildModalities, flipTiles, mergeTiles, type Item } from './features';
+import { asImages, buildModalities, cacheShardBytes, flipTiles, inputImages, MAX_INPUTS_BYTES, type InputImages, type Item } from './features';
 import { consensusCounts, loadTrain, type EegTable } from './load';
 import { buildModel, inputChannels, loadPretrained, normalizeRows, predictRows, setPriorHead, writeImage } from './model';
 import { StepTimer } from './timing';
@@ -40,15 +40,19 @@ export function cacheDirFor(runsRoot: string): string {
 
 export interface TrainData {
   table: EegTable;
-  /** [n, height, width] merged input images. */
-  x: Float32Array;
+  /**
+   * The merged input images, [height, width] each: in memory, or merged per batch from the
+   * sharded tile stores when all of them would be over 1 GiB (features.ts inputImages). A plain
+   * [n, height, width] array is read as in memory.
+   */
+  x: Float32Array | InputImages;
   height: number;
   width: number;
   /**
-   * train.randomWindows: merged images of every label window ([windows, height, width]); eeg_id
-   * row r's windows are rows start[r] .. start[r + 1] - 1.
+   * train.randomWindows: merged images of every label window (as x); eeg_id row r's windows are
+   * rows start[r] .. start[r + 1] - 1.
    */
-  windows?: { x: Float32Array; start: Int32Array };
+  windows?: { x: Float32Array | InputImages; start: Int32Array };
 }
 
 /** The notebook's spectrogram window start: r = int((min + max) // 4) rows (offsets in s, 2 s per row). */
@@ -71,29 +75,35 @@ export function windowItems(t: EegTable): { items: Item[]; start: Int32Array } {
 export async function prepareTrainData(
   config: HmsEfficientnetConfig,
   seed: number,
-  o: { cacheDir: string; outDir?: string; log: (l: string) => void; timer: StepTimer; modalities?: readonly Modality[] },
+  o: {
+    cacheDir: string;
+    outDir?: string;
+    log: (l: string) => void;
+    timer: StepTimer;
+    modalities?: readonly Modality[];
+    /** Merged inputs above this many bytes are merged per batch from the tile stores. @default MAX_INPUTS_BYTES (1 GiB) */
+    maxInputsBytes?: number;
+  },
 ): Promise<TrainData> {
   const table = await o.timer.time('load_train_csv', () =>
     loadTrain(config.data.dir, { maxEegs: config.data.maxEegs, balanced: config.data.balanced, seed, outDir: o.outDir, log: o.log }),
   );
   o.log(`Train data grouped by eeg_id: ${table.n} EEGs of ${new Set(table.patientId).size} patients; consensus ${JSON.stringify(consensusCounts(table))}`);
   const use = enabledModalities(config.inputs);
-  const mods = await buildModalities(config.data.dir, 'train', trainItems(table), o.modalities ?? use, config.inputs, {
-    cacheDir: config.data.cache ? o.cacheDir : undefined,
-    log: o.log,
-    time: (name, fn) => o.timer.time(name, fn),
-  });
-  const merged = await o.timer.time('merge_modalities', () => mergeTiles(mods, use, table.n, config.inputs));
-  o.log(`Input: ${use.join(' + ')} tiles of ${config.inputs.tileHeight} x ${config.inputs.tileWidth} -> [${table.n}, ${merged.height}, ${merged.width}, ${inputChannels(config.inputs.positionChannel, config.inputs.imageChannels)}]`);
-  if (!config.train.randomWindows) return { table, ...merged };
+  const maxInputsBytes = o.maxInputsBytes ?? MAX_INPUTS_BYTES;
+  const build = { cacheDir: config.data.cache ? o.cacheDir : undefined, maxShardBytes: cacheShardBytes(config.data), log: o.log };
+  const where = (x: InputImages) => (x.perBatch ? 'merged per batch from the tile stores' : 'in memory');
+  const mods = await buildModalities(config.data.dir, 'train', trainItems(table), o.modalities ?? use, config.inputs, { ...build, time: (name, fn) => o.timer.time(name, fn) });
+  const x = await o.timer.time('merge_modalities', async () => inputImages(mods, use, table.n, config.inputs, maxInputsBytes));
+  const { height, width } = x;
+  o.log(`Input: ${use.join(' + ')} tiles of ${config.inputs.tileHeight} x ${config.inputs.tileWidth} -> [${table.n}, ${height}, ${width}, ${inputChannels(config.inputs.positionChannel, config.inputs.imageChannels)}]`);
+  o.log(`  input images ${where(x)}`);
+  if (!config.train.randomWindows) return { table, x, height, width };
   const w = windowItems(table);
-  const wm = await buildModalities(config.data.dir, 'train', w.items, use, config.inputs, {
-    cacheDir: config.data.cache ? o.cacheDir : undefined,
-    log: o.log,
-    time: (name, fn) => o.timer.time(`label_windows_${name}`, fn),
-  });
-  o.log(`train.randomWindows: ${w.items.length} label windows of ${table.n} EEGs for training`);
-  return { table, ...merged, windows: { x: mergeTiles(wm, use, w.items.length, config.inputs).x, start: w.start } };
+  const wm = await buildModalities(config.data.dir, 'train', w.items, use, config.inputs, { ...build, time: (name, fn) => o.timer.time(`label_windows_${name}`, fn) });
+  const wx = inputImages(wm, use, w.items.length, config.inputs, maxInputsBytes);
+  o.log(`train.randomWindows: ${w.items.length} label windows of ${table.n} EEGs for training (${where(wx)})`);
+  return { table, x, height, width, windows: { x: wx, start: w.start } };
 }
 
 export function makeFolds(config: HmsEfficientnetConfig, table: EegTable): Fold[] {
@@ -134,6 +144,9 @@ export function imageBatches(a: {
   const channels = a.channels ?? 1;
   const windows = a.randomWindows ? data.windows : undefined;
   if (a.randomWindows && !windows) throw new Error('imageBatches: randomWindows needs data.windows (train.randomWindows)');
+  // Each image is copied (in memory) or merged from the tile stores (per batch) into img.
+  const images = asImages(data.x, data.height, data.width);
+  const windowImages = windows ? asImages(windows.x, data.height, data.width) : undefined;
   const img = new Float32Array(size);
   const n = Math.ceil(used / a.batchSize);
   let cached: { epoch: number; order: Int32Array } | undefined;
@@ -149,10 +162,8 @@ export function imageBatches(a: {
       for (let j = s; j < e; j++) {
         const r = rows[a.shuffle ? cached!.order[j] : j];
         const count = windows ? windows.start[r + 1] - windows.start[r] : 0;
-        if (windows && count > 0) {
-          const w = windows.start[r] + Math.floor(rng.next() * count);
-          img.set(windows.x.subarray(w * size, (w + 1) * size));
-        } else img.set(data.x.subarray(r * size, (r + 1) * size));
+        if (windows && count > 0) windowImages!.row(windows.start[r] + Math.floor(rng.next() * count), img);
+        else images.row(r, img);
         if (a.hflip > 0 && rng.next() < a.hflip) flipTiles(img, data.height, data.width, a.tileWidth);
         writeImage(x, (j - s) * size * channels, img, data.height, data.width, channels);
         for (let k = 0; k < 6; k++) y[(j - s) * 6 + k] = data.table.targets[r * 6 + k];
@@ -160,6 +171,29 @@ export function imageBatches(a: {
       return { x: tf.tensor4d(x, [e - s, data.height, data.width, channels]), y: tf.tensor2d(y, [e - s, 6]) };
     },
   };
+}
+
+/**
+ * Softmax probabilities of `rows` of `images`, in that order: model.ts predictRows on one batch at
+ * a time, gathered from the images (in memory or per batch from the tile stores), so only one
+ * batch's inputs are ever in memory. The same batches as predictRows on the whole array.
+ */
+export function predictImages(model: tf.LayersModel, images: InputImages, rows: ArrayLike<number>, batchSize: number): Float32Array {
+  const out = new Float32Array(rows.length * 6);
+  for (let s = 0; s < rows.length; s += batchSize) {
+    const e = Math.min(rows.length, s + batchSize);
+    const x = gatherImages(images, Array.from({ length: e - s }, (_, i) => rows[s + i]));
+    out.set(predictRows(model, x, images.height, images.width, Int32Array.from({ length: e - s }, (_, i) => i), batchSize), s * 6);
+  }
+  return out;
+}
+
+/** Images `rows`, in that order, as one [rows.length, height, width] array. */
+export function gatherImages(images: InputImages, rows: ArrayLike<number>): Float32Array {
+  const size = images.height * images.width;
+  const x = new Float32Array(rows.length * size);
+  for (let i = 0; i < rows.length; i++) images.row(rows[i], x.subarray(i * size, (i + 1) * size));
+  return x;
 }
 
 export interface EpochTiming {
@@ -282,7 +316,7 @@ export async function trainFold(args: {
   writeJson(path.join(foldDir, 'lr.json'), lrs);
   await model.save(modelDirHandler(path.join(foldDir, 'model')));
   const p0 = performance.now();
-  const valid = await timer.time(`fold${fold + 1}_predict_valid`, () => predictRows(model, data.x, data.height, data.width, args.valid, t.predictBatchSize));
+  const valid = await timer.time(`fold${fold + 1}_predict_valid`, async () => predictImages(model, asImages(data.x, data.height, data.width), args.valid, t.predictBatchSize));
   const predictSeconds = (performance.now() - p0) / 1000;
   model.dispose();
   const s1 = timings.filter((x) => x.stage === 1);
@@ -514,7 +548,8 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
   const note = weightsNote(config.model);
   if (note) log(note);
   return timer.time('train_pipeline', async () => {
-    // Half-written cache files of a killed run (never read: the cache is renamed into place whole).
+    // Half-written shard files of a killed run (never read: shards are renamed into place whole, and
+    // a store without its index.json is rebuilt).
     sweepStaleTemps(cacheDirFor(ctx.runsRoot));
     const data = await prepareTrainData(config, seed, { cacheDir: cacheDirFor(ctx.runsRoot), outDir: run.dir, log, timer });
     const folds = makeFolds(config, data.table);
