@@ -18,8 +18,12 @@ import {
   oneCycle,
   permutation,
   SeededRng,
+  combineTimings,
+  peakRssGiB,
   tf,
+  timingReport,
   trainModel,
+  type TrainTiming,
   type BackendChoice,
   type BackendInfo,
   type EpochRecord,
@@ -266,6 +270,7 @@ export async function trainFold(args: {
       accumulateSteps: accumulate,
       restoreBest: true,
       checkpointDir: s.ckpt,
+      maxSteps: config.maxSteps,
       log,
       onEpochEnd: (r: EpochRecord) => {
         const rec: EpochTiming = { stage: s.stage, epoch: r.epoch, lr: r.lr, loss: r.loss, valLoss: r.valLoss, seconds: r.seconds, secondsPerStep: r.seconds / stepsPerEpoch };
@@ -289,6 +294,7 @@ export async function trainFold(args: {
     stage({ stage: 1, rows: args.train, epochs: t.epochs, maxLr: t.maxLr, createModel: () => initial, ckpt: path.join(foldDir, 'ckpt') }),
   );
   let model = r1.model;
+  const stageTimings: TrainTiming[] = [r1.timing];
   const best1 = Math.min(...r1.history.map((h) => h.valLoss ?? Infinity));
   let bestStage = 1;
   let bestVal = best1;
@@ -304,6 +310,7 @@ export async function trainFold(args: {
         stage({ stage: 2, rows: high, epochs: t.twoStage.epochs, maxLr: t.twoStage.maxLr, createModel: () => stage1Model, ckpt: path.join(foldDir, 'ckpt_stage2') }),
       );
       model = r2.model;
+      stageTimings.push(r2.timing);
       const best2 = Math.min(...r2.history.map((h) => h.valLoss ?? Infinity));
       if (best2 < best1) {
         bestStage = 2;
@@ -328,6 +335,8 @@ export async function trainFold(args: {
       stage1BestValLoss: best1,
       predictSeconds,
       meanSecondsPerStep: s1.reduce((a, x) => a + x.secondsPerStep, 0) / Math.max(1, s1.length),
+      ...combineTimings(stageTimings),
+      peakRssGiB: peakRssGiB(),
     },
   };
 }
@@ -450,7 +459,7 @@ export function unfinishedFolds(runDir: string, nFolds: number): number[] {
 }
 
 /** Train every fold of `run` (in-process, or through `pool` when it holds the run's folds) and score. */
-export async function trainRun(run: Run, ctx: TrainContext, data: TrainData, timer: StepTimer, pool?: FoldPool): Promise<Record<string, unknown>> {
+export async function trainRun(run: Run, ctx: TrainContext, data: TrainData, timer: StepTimer, pool?: FoldPool, prepareSeconds = 0): Promise<Record<string, unknown>> {
   const config = run.config as HmsEfficientnetConfig;
   const log = (l: string) => run.log(l);
   const t0 = performance.now();
@@ -491,6 +500,7 @@ export async function trainRun(run: Run, ctx: TrainContext, data: TrainData, tim
   log(`CV KL of the train-mean baseline = ${baselineKL.toFixed(5)}`);
   log(`write-up's get_result (KLDivLoss on log_softmax of the OOF probabilities; its table's metric) = ${getResult.toFixed(5)} (train-mean baseline ${baselineGetResult.toFixed(5)})`);
   if (truth?.floorKL !== undefined) log(`Synthetic truth floor (best possible KL, all eeg_ids) = ${truth.floorKL.toFixed(5)}`);
+  const cost = timingReport({ maxSteps: config.maxSteps, backend: ctx.backendInfo.backend, trainings: result.reports.map((r) => r.metrics), prepareSeconds, log });
   const metrics = run.writeMetrics({
     cvKL: cv,
     baselineKL,
@@ -506,7 +516,9 @@ export async function trainRun(run: Run, ctx: TrainContext, data: TrainData, tim
     perFold: result.reports.map((r, k) => ({ fold: r.fold + 1, nTrain: r.nTrain, nValid: r.nValid, kl: r.score, getResult: getResultKL(table, folds[k].valid, result.oof, true), baselineKL: scoreRows(table, folds[k].valid, base, true), seconds: r.seconds, ...r.metrics })),
     epochs: timings,
     backend: ctx.backendInfo.backend,
+    prepareSeconds,
     trainWallSeconds: (performance.now() - t0) / 1000,
+    ...cost,
   });
 
   // Learning curve per fold and the seed's "Two stages strategy" LR picture (fold 1's schedule).
@@ -551,7 +563,9 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
     // Half-written shard files of a killed run (never read: shards are renamed into place whole, and
     // a store without its index.json is rebuilt).
     sweepStaleTemps(cacheDirFor(ctx.runsRoot));
+    const p0 = performance.now();
     const data = await prepareTrainData(config, seed, { cacheDir: cacheDirFor(ctx.runsRoot), outDir: run.dir, log, timer });
+    const prepareSeconds = (performance.now() - p0) / 1000;
     const folds = makeFolds(config, data.table);
     if (config.model.weights) {
       // Fail before any training when the weight file does not fit the model.
@@ -570,6 +584,6 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
       pool = newFoldPool(todo.map((fold) => ({ runDir: run.dir, fold })), workers, workerSpawner(ctx));
     }
     const p = pool;
-    return withWorkerPool(p, () => trainRun(run, ctx, data, timer, p));
+    return withWorkerPool(p, () => trainRun(run, ctx, data, timer, p, prepareSeconds));
   });
 }

@@ -502,7 +502,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       bestEpoch = st.best.epoch;
     }
     ok = true;
-    if (st.steps >= maxSteps && Number.isFinite(maxSteps)) log?.(`[train] stopped after ${st.steps} optimizer steps (maxSteps ${maxSteps}; the full recipe has ${timing.fullSteps})`);
+    if (st.steps >= maxSteps && st.steps < timing.fullSteps) log?.(`[train] stopped after ${st.steps} optimizer steps (maxSteps ${maxSteps}; the full recipe has ${timing.fullSteps})`);
     return { model, history: st.history, bestEpoch, stoppedEarly: st.early.stopped, steps: st.steps, timing };
   } finally {
     tf.dispose(bestWeights ?? []);
