@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { DataError } from './errors';
 import { loadNpy } from './npy';
-import { NpyShardReader, NpyShardWriter, openNpyShardsCache } from './npyShards';
+import { NpyShardReader, NpyShardWriter, openNpyShardsCache, removeSingleFileCaches } from './npyShards';
 
 /** Row r of shape [3, 2]: distinct values per row and position. */
 const rowOf = (r: number) => Float32Array.from({ length: 6 }, (_, j) => r * 10 + j + 0.25);
@@ -98,5 +98,22 @@ describe('npy shards', () => {
     expect(() => new NpyShardWriter(dir, { rowShape: [3, 2], key: 'k', maxShardBytes: 20 })).toThrow(/24 bytes, more than maxShardBytes 20/);
     const w = new NpyShardWriter(dir, { rowShape: [3, 2], key: 'k' });
     expect(() => w.append(new Float32Array(5))).toThrow(/5 values, expected 6/);
+  });
+});
+
+describe('removeSingleFileCaches', () => {
+  it('removes the single-file .npy caches of older code, logging each, and keeps the stores', () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'old-caches-'));
+    fs.writeFileSync(path.join(d, 'eegs-train-300x10000-abc.npy'), Buffer.alloc(2 ** 20));
+    const w = new NpyShardWriter(path.join(d, 'eegs-train-300x10000-def'), { rowShape: [2], key: 'k' });
+    w.append(Float32Array.of(1, 2));
+    w.finish();
+    const lines: string[] = [];
+    removeSingleFileCaches(d, (l) => lines.push(l));
+    expect(fs.readdirSync(d)).toEqual(['eegs-train-300x10000-def']);
+    expect(lines).toEqual([`removed ${path.join(d, 'eegs-train-300x10000-abc.npy')} (1.0 MiB): a single-file cache of older code, never read now (caches are sharded stores)`]);
+    removeSingleFileCaches(path.join(d, 'absent'), (l) => lines.push(l));
+    expect(lines).toHaveLength(1);
+    fs.rmSync(d, { recursive: true, force: true });
   });
 });

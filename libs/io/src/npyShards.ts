@@ -265,3 +265,18 @@ export function openNpyShardsCache(dir: string, expected: { key: string; rowShap
   fs.rmSync(dir, { recursive: true, force: true });
   return undefined;
 }
+
+/**
+ * Caches are sharded stores (folders) now; a single-file `.npy` cache left at the top of a cache
+ * folder by older code is never read again, and at Kaggle scale holds gigabytes: remove it, saying so.
+ */
+export function removeSingleFileCaches(cacheDir: string, log: (line: string) => void): void {
+  if (!fs.existsSync(cacheDir)) return;
+  for (const e of fs.readdirSync(cacheDir, { withFileTypes: true })) {
+    if (!e.isFile() || !e.name.endsWith('.npy')) continue;
+    const file = path.join(cacheDir, e.name);
+    const mib = fs.statSync(file).size / 2 ** 20;
+    fs.rmSync(file, { force: true });
+    log(`removed ${file} (${mib.toFixed(1)} MiB): a single-file cache of older code, never read now (caches are sharded stores)`);
+  }
+}

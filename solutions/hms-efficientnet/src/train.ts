@@ -10,7 +10,7 @@ import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { groupKFold, loadWorkerFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
-import { createRun, solutionInputs, sweepStaleTemps, lineChartSvg, modelDirHandler, openRun, readJson, saveNpy, writeJson, writeSvg, type Run } from '@repro/io';
+import { createRun, solutionInputs, removeSingleFileCaches, sweepStaleTemps, lineChartSvg, modelDirHandler, openRun, readJson, saveNpy, writeJson, writeSvg, type Run } from '@repro/io';
 import {
   adamW,
   hashSeed,
@@ -563,6 +563,7 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
     // Half-written shard files of a killed run (never read: shards are renamed into place whole, and
     // a store without its index.json is rebuilt).
     sweepStaleTemps(cacheDirFor(ctx.runsRoot));
+    removeSingleFileCaches(cacheDirFor(ctx.runsRoot), log);
     const p0 = performance.now();
     const data = await prepareTrainData(config, seed, { cacheDir: cacheDirFor(ctx.runsRoot), outDir: run.dir, log, timer });
     const prepareSeconds = (performance.now() - p0) / 1000;

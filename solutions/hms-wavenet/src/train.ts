@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { groupKFold, loadWorkerFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
 import {
-  createRun, solutionInputs, sweepStaleTemps,
+  createRun, removeSingleFileCaches, solutionInputs, sweepStaleTemps,
   lineChartSvg,
   modelDirHandler,
   openRun,
@@ -343,6 +343,7 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
   const t0 = performance.now();
   // Half-written cache files of a killed run (never read: the cache is renamed into place whole).
   sweepStaleTemps(cacheDirFor(ctx.runsRoot));
+  removeSingleFileCaches(cacheDirFor(ctx.runsRoot), log);
   const data = await prepareTrainData(config, cacheDirFor(ctx.runsRoot), log);
   const prepareSeconds = (performance.now() - t0) / 1000;
   const { table } = data;
