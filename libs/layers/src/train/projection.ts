@@ -141,7 +141,8 @@ export function timingReport(args: {
   const projection = projectTraining(args.trainings.map((m) => timingOf(m)));
   args.log(projectionLine(projection, args.backend, args.maxSteps));
   const runHours = args.prepareSeconds / 3600 + projection.projected_full_train_hours;
-  args.log(`projected full run ${runHours.toFixed(2)} h on ${args.backend} (preparation measured in full: ${(args.prepareSeconds / 60).toFixed(1)} min)`);
+  // (A caller whose preparation is shared by several runs, MoA's features, adds it itself.)
+  if (args.prepareSeconds > 0) args.log(`projected full run ${runHours.toFixed(2)} h on ${args.backend} (preparation measured in full: ${(args.prepareSeconds / 60).toFixed(1)} min)`);
   return {
     peakRssGiB: peak,
     maxSteps: args.maxSteps,
