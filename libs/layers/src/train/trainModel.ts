@@ -23,6 +23,7 @@ import { checkInt, checkNonNegative, checkOneOf, checkPositive, fail } from './c
 import { loadCheckpoint, saveCheckpoint, saveModelDir } from './checkpoint';
 import { getMaskCalls, setMaskCalls } from './maskCalls';
 import { clipByGlobalNorm } from './clipByGlobalNorm';
+import { explainBackendOom } from './outOfMemory';
 import { getLearningRate, setLearningRate } from './learningRate';
 import { LossFn } from './loss';
 import { SeededRng } from './rng';
@@ -183,6 +184,12 @@ function monitorMode(monitor: string, metrics: TrainMetric[], mode?: 'min' | 'ma
   return m.mode ?? 'max';
 }
 
+/** `[8,512,256,3]`, or several for a multi-input model. */
+function shapesOf(x: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap): string {
+  const list = x instanceof tf.Tensor ? [x] : Array.isArray(x) ? x : Object.values(x);
+  return list.map((t) => `[${t.shape.join(',')}]`).join(' + ');
+}
+
 function fmt(v: number): string {
   return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(5) : v.toExponential(4);
 }
@@ -333,12 +340,18 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
           try {
             if (micro === 0 && schedule?.unit === 'step') setLearningRate(opt, schedule(st.steps));
             const n = b.y.shape[0] ?? 1;
-            const { value, grads } = tf.variableGrads(() => {
-              const pred = model.apply(b.x, { training: true }) as tf.Tensor;
-              let l: tf.Tensor = options.loss(b.y, pred);
-              for (const r of model.calculateLosses()) l = tf.add(l, r);
-              return l as tf.Scalar;
-            }, trainableVars());
+            let vg: { value: tf.Scalar; grads: tf.NamedTensorMap };
+            try {
+              vg = tf.variableGrads(() => {
+                const pred = model.apply(b.x, { training: true }) as tf.Tensor;
+                let l: tf.Tensor = options.loss(b.y, pred);
+                for (const r of model.calculateLosses()) l = tf.add(l, r);
+                return l as tf.Scalar;
+              }, trainableVars());
+            } catch (err) {
+              throw explainBackendOom(err, `in training step ${st.steps + 1} (epoch ${epoch + 1}, batch ${batchIndex}: inputs ${shapesOf(b.x)})`);
+            }
+            const { value, grads } = vg;
             const lv = value.dataSync()[0];
             value.dispose();
             if (!Number.isFinite(lv)) {
@@ -393,7 +406,12 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
           for await (const b of iterateBatches(options.validBatches, epoch)) {
             try {
               const n = b.y.shape[0] ?? 1;
-              const pred = tf.tidy(() => model.apply(b.x, { training: false }) as tf.Tensor);
+              let pred: tf.Tensor;
+              try {
+                pred = tf.tidy(() => model.apply(b.x, { training: false }) as tf.Tensor);
+              } catch (err) {
+                throw explainBackendOom(err, `validating after epoch ${epoch + 1} (inputs ${shapesOf(b.x)})`);
+              }
               const l = tf.tidy(() => options.loss(b.y, pred));
               vSum += l.dataSync()[0] * n;
               vRows += n;
