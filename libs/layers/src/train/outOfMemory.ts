@@ -4,7 +4,7 @@
 import { ResourceError } from '@repro/io';
 import { tf } from '../backend';
 
-const WASM_OOM = /memory access out of bounds|Aborted\(OOM\)|out of memory|Cannot enlarge memory|Maximum memory size exceeded|WebAssembly\.Memory\.grow/i;
+const WASM_OOM = /memory access out of bounds|Aborted\(OOM\)|Aborted\(\)|out of memory|Cannot enlarge memory|Maximum memory size exceeded|WebAssembly\.Memory\.grow/i;
 
 /** `err` as a ResourceError naming `what` when it is the backend running out of memory; else unchanged. */
 export function explainBackendOom(err: unknown, what: string): unknown {
