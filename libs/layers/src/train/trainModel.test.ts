@@ -195,6 +195,7 @@ describe('trainModel (cpu)', () => {
     expect(r.timing.stepSeconds).toHaveLength(2);
     expect(r.timing.validSeconds).toHaveLength(1);
     expect(lines.some((l) => l.includes('stopped after 2 optimizer steps (maxSteps 2; the full recipe has 12)'))).toBe(true);
+    expect(lines.filter((l) => /^\[train\] step [12]\/2: [\d.]+ s$/.test(l))).toHaveLength(2);
     const p = projectTraining([r.timing, summarizeTiming({ fullSteps: 10, fullValidations: 0, stepSeconds: [9, 1, 3], validSeconds: [] }), undefined]);
     // The second call's typical step is the median of [1, 3] (its first step left out).
     expect(p.full_recipe_steps).toBe(22);

@@ -315,6 +315,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       const now = performance.now();
       timing.stepSeconds.push((now - stepStart) / 1000);
       stepStart = now;
+      // A timing run's steps can take minutes each: say when each one ends.
+      if (Number.isFinite(maxSteps)) log?.(`[train] step ${st.steps}/${maxSteps}: ${timing.stepSeconds[timing.stepSeconds.length - 1].toFixed(1)} s`);
     };
 
     // ---- epochs --------------------------------------------------------------------------
