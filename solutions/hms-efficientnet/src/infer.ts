@@ -60,7 +60,7 @@ export async function infer(ctx: TrainContext): Promise<{ submission: string; pr
   await timer.time('predict_test', async () => {
     for (const dir of folds) {
       const model = await tf.loadLayersModel(modelDirHandler(dir));
-      const p = predictImages(model, images, rows, stored.train.predictBatchSize);
+      const p = await predictImages(model, images, rows, stored.train.predictBatchSize);
       model.dispose();
       for (let i = 0; i < p.length; i++) sum[i] += p[i];
       log(`  ${path.relative(run.dir, dir)}: predicted ${test.nRows} test EEGs`);

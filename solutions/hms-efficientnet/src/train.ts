@@ -23,6 +23,7 @@ import {
   tf,
   timingReport,
   trainModel,
+  nextTurn,
   type TrainTiming,
   type BackendChoice,
   type BackendInfo,
@@ -182,9 +183,10 @@ export function imageBatches(a: {
  * a time, gathered from the images (in memory or per batch from the tile stores), so only one
  * batch's inputs are ever in memory. The same batches as predictRows on the whole array.
  */
-export function predictImages(model: tf.LayersModel, images: InputImages, rows: ArrayLike<number>, batchSize: number): Float32Array {
+export async function predictImages(model: tf.LayersModel, images: InputImages, rows: ArrayLike<number>, batchSize: number): Promise<Float32Array> {
   const out = new Float32Array(rows.length * 6);
   for (let s = 0; s < rows.length; s += batchSize) {
+    await nextTurn(); // a signal is handled between batches, not after the whole prediction
     const e = Math.min(rows.length, s + batchSize);
     const x = gatherImages(images, Array.from({ length: e - s }, (_, i) => rows[s + i]));
     out.set(predictRows(model, x, images.height, images.width, Int32Array.from({ length: e - s }, (_, i) => i), batchSize), s * 6);

@@ -69,7 +69,7 @@ export async function infer(ctx: InferContext): Promise<{ submission: string; pr
   const sum = new Float64Array(test.nRows * 6);
   for (const dir of folds) {
     const model = await tf.loadLayersModel(modelDirHandler(dir));
-    const p = predictRows(model, x, rows, steps, stored.train.predictBatchSize);
+    const p = await predictRows(model, x, rows, steps, stored.train.predictBatchSize);
     model.dispose();
     for (let i = 0; i < p.length; i++) sum[i] += p[i];
     log(`  ${path.relative(run.dir, dir)}: predicted ${test.nRows} test EEGs`);

@@ -240,7 +240,7 @@ export async function trainFold(args: {
   const trainSeconds = (performance.now() - t0) / 1000;
   await model.save(modelDirHandler(path.join(foldDir, 'model')));
   const p0 = performance.now();
-  const valid = predictRows(model, data.x, args.valid, steps, t.predictBatchSize);
+  const valid = await predictRows(model, data.x, args.valid, steps, t.predictBatchSize);
   const predictSeconds = (performance.now() - p0) / 1000;
   model.dispose();
   const last = history[history.length - 1];

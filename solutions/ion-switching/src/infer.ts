@@ -95,7 +95,7 @@ export async function infer(ctx: InferContext): Promise<{ submission: string; la
     const probs = new Float32Array(test.nRows * K);
     for (const d of dirs) {
       const model = await tf.loadLayersModel(modelDirHandler(d));
-      const p = predictSequences(model, prep.xTest, prep.nFeatures, seq, ids, config.train.predictBatchSize);
+      const p = await predictSequences(model, prep.xTest, prep.nFeatures, seq, ids, config.train.predictBatchSize);
       model.dispose();
       // Sequences in order: a chunk's end-aligned last sequence overwrites its overlap.
       const rows = new Float32Array(test.nRows * K);

@@ -20,6 +20,7 @@ import {
   tf,
   timingReport,
   trainModel,
+  nextTurn,
   type BackendChoice,
   type BackendInfo,
   type EpochRecord,
@@ -100,9 +101,10 @@ function oneHotSequences(y: Int32Array, seq: Sequences, ids: ArrayLike<number>):
 }
 
 /** Model probabilities for the given sequences: ids.length x len x 11, row-major. */
-export function predictSequences(model: tf.LayersModel, x: Float32Array, cols: number, seq: Sequences, ids: ArrayLike<number>, batch: number): Float32Array {
+export async function predictSequences(model: tf.LayersModel, x: Float32Array, cols: number, seq: Sequences, ids: ArrayLike<number>, batch: number): Promise<Float32Array> {
   const out = new Float32Array(ids.length * seq.len * K);
   for (let a = 0; a < ids.length; a += batch) {
+    await nextTurn(); // a signal is handled between batches, not after the whole prediction
     const part = Array.from({ length: Math.min(batch, ids.length - a) }, (_, i) => ids[a + i]);
     const p = tf.tidy(() => model.predict(tf.tensor3d(gatherSequences(x, cols, seq, part), [part.length, seq.len, cols])) as tf.Tensor);
     out.set(p.dataSync(), a * seq.len * K);
@@ -215,7 +217,7 @@ async function trainMemberFold(args: {
   log(`keeping the weights of ${kept}${t.swa.enabled && !t.swa.apply ? '; SWA averaged but not applied' : ''}`);
   await model.save(modelDirHandler(path.join(foldDir, 'model')));
   const p0 = performance.now();
-  const pred = predictSequences(model, prep.xTrain, F, seq, valid, t.predictBatchSize);
+  const pred = await predictSequences(model, prep.xTrain, F, seq, valid, t.predictBatchSize);
   model.dispose();
   return {
     valid: pred,

@@ -66,7 +66,7 @@ async function predictMember(
     for (const fd of foldDirs) {
       const model = await tf.loadLayersModel(modelDirHandler(path.join(dir, sd, fd, 'model')));
       try {
-        const p = predictInputs(model, inputs, OUTPUTS_LOGITS[kind]);
+        const p = await predictInputs(model, inputs, OUTPUTS_LOGITS[kind]);
         if (!sum) sum = new Float32Array(p.length);
         for (let i = 0; i < p.length; i++) sum[i] += p[i] / foldDirs.length;
       } finally {

@@ -21,7 +21,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { drugAwareFolds, runOutOfFold } from '@repro/cv';
 import { Run, type RunInputs, createRun, lineChartSvg, modelDirHandler, readJson, saveNpy, writeJson, writeMoaSubmission, writeSvg } from '@repro/io';
-import { arrayBatchSource, backendInfo, combineTimings, peakRssGiB, tf, timingReport, trainModel, type EpochRecord, type TrainTiming } from '@repro/layers';
+import { arrayBatchSource, backendInfo, nextTurn, combineTimings, peakRssGiB, tf, timingReport, trainModel, type EpochRecord, type TrainTiming } from '@repro/layers';
 import { columnwiseLogLoss } from '@repro/metrics';
 import type { MemberCommon, MemberKind, MoaConfig } from './config';
 import { FeatureSet, FeatureState, MemberInputs, applyFeatureState, fitFeatureState, memberInputs, selectInputRows } from './features';
@@ -74,11 +74,12 @@ function sigmoidInPlace(a: Float32Array): Float32Array {
 }
 
 /** Predict in batches; sigmoid when the member outputs logits. */
-export function predictInputs(model: tf.LayersModel, inputs: MemberInputs, logits: boolean, batchSize = 512): Float32Array {
+export async function predictInputs(model: tf.LayersModel, inputs: MemberInputs, logits: boolean, batchSize = 512): Promise<Float32Array> {
   const n = inputs.x[0].length / inputs.rowShapes[0].reduce((a, b) => a * b, 1);
   const outDim = (model.outputs[0].shape[1] as number) ?? 0;
   const out = new Float32Array(n * outDim);
   for (let start = 0; start < n; start += batchSize) {
+    await nextTurn(); // a signal is handled between batches, not after the whole prediction
     const end = Math.min(n, start + batchSize);
     const rows = Int32Array.from({ length: end - start }, (_, i) => start + i);
     const part = selectInputRows(inputs, rows);
@@ -427,8 +428,8 @@ async function fitFold(a: FitFoldArgs): Promise<{ valid: Float32Array; test: Flo
   try {
     await model.save(modelDirHandler(path.join(a.foldDir, 'model')));
     writeJson(path.join(a.foldDir, 'history.json'), res.history);
-    const valid = predictInputs(model, xValid, logits);
-    const test = predictInputs(model, a.testInputs, logits);
+    const valid = await predictInputs(model, xValid, logits);
+    const test = await predictInputs(model, a.testInputs, logits);
     metrics.bestEpoch = res.bestEpoch;
     metrics.epochsRun = res.history.length;
     metrics.params = model.countParams();

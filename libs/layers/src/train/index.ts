@@ -22,4 +22,5 @@ export * from './withPenalty';
 export * from './clipByGlobalNorm';
 export { saveCheckpoint, loadCheckpoint, saveModelDir, type TensorSpec, type CheckpointFile } from './checkpoint';
 export * from './trainModel';
+export * from './nextTurn';
 export * from './projection';

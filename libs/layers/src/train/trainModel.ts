@@ -24,6 +24,7 @@ import { loadCheckpoint, saveCheckpoint, saveModelDir } from './checkpoint';
 import { getMaskCalls, setMaskCalls } from './maskCalls';
 import { clipByGlobalNorm } from './clipByGlobalNorm';
 import { explainBackendOom } from './outOfMemory';
+import { nextTurn } from './nextTurn';
 import { getLearningRate, setLearningRate } from './learningRate';
 import { LossFn } from './loss';
 import { SeededRng } from './rng';
@@ -338,7 +339,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
           // One turn of the event loop per step: the batches and kernels resolve as microtasks only,
           // so without it a signal (SIGINT/SIGTERM) or the parent-process watcher would wait for
           // the whole training.
-          await new Promise<void>((resolve) => setImmediate(resolve));
+          await nextTurn();
           try {
             if (micro === 0 && schedule?.unit === 'step') setLearningRate(opt, schedule(st.steps));
             const n = b.y.shape[0] ?? 1;
