@@ -28,7 +28,7 @@ function descrOf(data: NpyArray): string {
 }
 
 /** The .npy 1.0 header (magic, version, length, padded dict) for a C-order array of `shape`. */
-function npyHeaderBytes(descr: string, shape: number[]): Uint8Array {
+export function npyHeaderBytes(descr: string, shape: number[]): Uint8Array {
   const shapeStr = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeStr}, }`;
   // magic(6) + version(2) + len(2) + header + '\n' padded to a multiple of 64

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from './atomic';
 import { DataError } from './errors';
-import { NpyDamagedError } from './npy';
+import { NpyDamagedError, npyHeaderBytes } from './npy';
 
 export const NPY_SHARDS_INDEX = 'index.json';
 const DEFAULT_MAX_SHARD_BYTES = 256 * 2 ** 20;
@@ -23,20 +23,6 @@ export interface NpyShardsIndex {
   rowShape: number[];
   rows: number;
   shards: Array<{ file: string; start: number; rows: number }>;
-}
-
-/** The .npy 1.0 header for a '<f4' C-order array of `shape` (as encodeNpy writes it). */
-function npyHeader(shape: number[]): Uint8Array {
-  const shapeStr = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shapeStr}, }`;
-  const pad = 64 - ((10 + header.length + 1) % 64);
-  header = header + ' '.repeat(pad % 64) + '\n';
-  const out = new Uint8Array(10 + header.length);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
-  out[8] = header.length & 0xff;
-  out[9] = header.length >> 8;
-  for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  return out;
 }
 
 const shardName = (k: number) => `shard-${String(k).padStart(5, '0')}.npy`;
@@ -88,7 +74,7 @@ export class NpyShardWriter {
     if (this.inBuf === 0) return;
     const file = path.join(this.dir, shardName(this.shards.length));
     const data = this.buf.subarray(0, this.inBuf * this.rowSize);
-    writeFileAtomic(file, [npyHeader([this.inBuf, ...this.options.rowShape]), new Uint8Array(data.buffer, data.byteOffset, data.byteLength)]);
+    writeFileAtomic(file, [npyHeaderBytes('<f4', [this.inBuf, ...this.options.rowShape]), new Uint8Array(data.buffer, data.byteOffset, data.byteLength)]);
     this.shards.push({ file: path.basename(file), start: this.total, rows: this.inBuf });
     this.total += this.inBuf;
     this.inBuf = 0;
