@@ -23,10 +23,9 @@
 //   --stop-after N  stop after N units of work, as if interrupted (tests of the resume)
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import {
-  DataError, fileBytes, parseCliArgs, pidAlive, processStartTicks, readJson, runCliMain, tempFileWriter, writeJson,
+  DataError, fileBytes, lockFile, parseCliArgs, pidAlive, readJson, releaseLockFile, runCliMain, tempFileWriter, writeJson,
 } from '@repro/io';
 import { SynthStopped, type SynthGenerator, type SynthSummary } from './types';
 import { generator as ionSwitching } from './ion-switching';
@@ -84,68 +83,24 @@ export function generatorCodeVersion(competition: string): string {
   return h.digest('hex').slice(0, 12);
 }
 
-interface LockInfo {
-  pid: number;
-  startTicks?: number;
-  host: string;
-  since: string;
-  command: string;
-}
-
-function readLock(file: string): LockInfo | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
-  } catch {
-    return undefined; // gone, or half-written by a killed process
-  }
-}
-
-function lockHolderAlive(l: LockInfo): boolean {
-  if (l.host !== os.hostname()) return true; // another machine's process: cannot tell, assume it runs
-  if (l.pid === process.pid || !pidAlive(l.pid)) return false;
-  const ticks = processStartTicks(l.pid);
-  return l.startTicks === undefined || ticks === undefined || ticks === l.startTicks;
-}
-
 /**
- * Take `<partial>.lock` for this process: refuses while another live generator holds it, takes
- * over one left by a killed process. Returns the release function (also run at exit).
+ * Take `<partial>.lock` for this process (@repro/io lockFile, as run folders are locked): refuses
+ * while another live generator holds it, takes over one left by a killed process. Returns the
+ * release function (the lock is also released at exit).
  */
 function lockPartial(partial: string, competition: string, log: (l: string) => void): () => void {
   const file = `${partial}.lock`;
-  const me: LockInfo = {
-    pid: process.pid,
-    startTicks: processStartTicks(process.pid),
-    host: os.hostname(),
-    since: new Date().toISOString(),
-    command: process.argv.slice(1).join(' '),
-  };
-  const release = (): void => {
-    process.removeListener('exit', release);
-    if (readLock(file)?.pid === process.pid) fs.rmSync(file, { force: true });
-  };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      // 'wx': the create fails if the file exists, so two starters cannot both win.
-      fs.writeFileSync(file, JSON.stringify(me) + '\n', { flag: 'wx' });
-      process.on('exit', release);
-      return release;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const other = readLock(file);
-    if (other && lockHolderAlive(other)) {
-      throw new DataError(
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const { replaced } = lockFile(file, {
+    busy: (other) =>
+      new DataError(
         partial,
         `another generator is building this data set (pid ${other.pid} on ${other.host}, since ${other.since}: ${other.command}); ` +
           `wait for it to finish or stop it (kill ${other.pid}), then run this command again to resume its build`,
-      );
-    }
-    if (other) log(`${competition}: took over the lock of the partial build from pid ${other.pid}, started ${other.since}, which is no longer running`);
-    fs.rmSync(file, { force: true });
-  }
-  throw new DataError(file, 'could not take the lock of the partial build (another process keeps taking it)');
+      ),
+  });
+  if (replaced) log(`${competition}: took over the lock of the partial build from pid ${replaced.pid}, started ${replaced.since}, which is no longer running`);
+  return () => releaseLockFile(file);
 }
 
 /** Temp files (`.<name>.tmp-<pid>-<n>`) in the partial build: under its lock, all are left by killed writers. */

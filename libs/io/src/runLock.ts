@@ -7,7 +7,7 @@ import * as path from 'path';
 import { DataError } from './errors';
 import { isSelfOrAncestor, pidAlive, processStartTicks } from './processes';
 
-interface LockInfo {
+export interface LockInfo {
   pid: number;
   startTicks?: number;
   host: string;
@@ -41,12 +41,19 @@ function releaseAll(): void {
   held.clear();
 }
 
+export interface LockFileOptions {
+  /** The error when another live process holds the lock. */
+  busy: (holder: LockInfo) => Error;
+  /** A lock held by an ancestor of this process (the parent of a fold worker) counts as held by this one. @default false */
+  shareWithAncestors?: boolean;
+}
+
 /**
- * Take the lock of a run folder for this process (released when it exits). Throws a DataError when
- * another live process holds it; returns a message when a stale lock was taken over.
+ * Take `file` as a lock for this process (released at exit, or by releaseLockFile): the pid, its
+ * start time, host, time and command. Throws `busy(holder)` while another live process holds it;
+ * takes over one left by a dead process and returns what it replaced (null: an unreadable file).
  */
-export function lockRunDir(dir: string): { tookOver?: string } {
-  const file = path.join(dir, 'lock');
+export function lockFile(file: string, o: LockFileOptions): { replaced?: LockInfo | null } {
   if (held.has(file)) return {};
   const me: LockInfo = {
     pid: process.pid,
@@ -55,7 +62,7 @@ export function lockRunDir(dir: string): { tookOver?: string } {
     since: new Date().toISOString(),
     command: process.argv.slice(1).join(' '),
   };
-  let tookOver: string | undefined;
+  let replaced: LockInfo | null | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       // 'wx': the create fails if the file exists, so two starters cannot both win.
@@ -65,36 +72,56 @@ export function lockRunDir(dir: string): { tookOver?: string } {
         process.on('exit', releaseAll);
         exitHookInstalled = true;
       }
-      return { tookOver };
+      return { replaced };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const other = readLock(file);
-    if (other && other.host === os.hostname() && isSelfOrAncestor(other.pid) && holderAlive(other)) {
+    if (o.shareWithAncestors && other && other.host === os.hostname() && isSelfOrAncestor(other.pid) && holderAlive(other)) {
       return {}; // a fold worker of the process that holds the lock
     }
-    if (other && holderAlive(other)) {
-      throw new DataError(
-        dir,
-        `another training is running in this run folder (pid ${other.pid} on ${other.host}, since ${other.since}: ${other.command}); ` +
-          `wait for it to finish, stop it, or pass --run-id NEW to train a separate run`,
-      );
-    }
-    tookOver = other
-      ? `took over the lock of pid ${other.pid} (started ${other.since}), which is no longer running`
-      : 'took over an unreadable lock file left by a killed process';
+    // A lock of this very pid on this host that it does not hold is left over (a pid reused after a crash).
+    const mine = other !== undefined && other.host === os.hostname() && other.pid === process.pid;
+    if (other && !mine && holderAlive(other)) throw o.busy(other);
+    replaced = other ?? null;
     fs.rmSync(file, { force: true });
   }
-  throw new DataError(file, 'could not take the run lock (another process keeps taking it)');
+  throw new DataError(file, 'could not take the lock (another process keeps taking it)');
 }
 
-/** Release this process's lock on a run folder (no-op when it does not hold it). */
-export function unlockRunDir(dir: string): void {
-  const file = path.join(dir, 'lock');
+/** Release a lock this process took with lockFile (no-op when it does not hold it). */
+export function releaseLockFile(file: string): void {
   if (!held.has(file)) return;
   held.delete(file);
   const l = readLock(file);
   if (l && l.pid === process.pid) fs.rmSync(file, { force: true });
+}
+
+/**
+ * Take the lock of a run folder for this process (released when it exits). Throws a DataError when
+ * another live process holds it; returns a message when a stale lock was taken over.
+ */
+export function lockRunDir(dir: string): { tookOver?: string } {
+  const { replaced } = lockFile(path.join(dir, 'lock'), {
+    shareWithAncestors: true,
+    busy: (other) =>
+      new DataError(
+        dir,
+        `another training is running in this run folder (pid ${other.pid} on ${other.host}, since ${other.since}: ${other.command}); ` +
+          `wait for it to finish, stop it, or pass --run-id NEW to train a separate run`,
+      ),
+  });
+  if (replaced === undefined) return {};
+  return {
+    tookOver: replaced
+      ? `took over the lock of pid ${replaced.pid} (started ${replaced.since}), which is no longer running`
+      : 'took over an unreadable lock file left by a killed process',
+  };
+}
+
+/** Release this process's lock on a run folder (no-op when it does not hold it). */
+export function unlockRunDir(dir: string): void {
+  releaseLockFile(path.join(dir, 'lock'));
 }
 
 /** Throws when a live process other than this one (or its ancestors) trains in `dir`. */
