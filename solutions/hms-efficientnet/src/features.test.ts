@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { HMS_CLASSES, HMS_SPECTROGRAM_FREQ_COLUMNS, parseCliArgs, writeParquet } from '@repro/io';
 import { wavedec } from '@repro/dsp';
-import { tf, type IndexedBatchSource } from '@repro/layers';
+import { compareBatchSources, tf, type IndexedBatchSource } from '@repro/layers';
 import { resolveConfig } from './cli';
 import { enabledModalities } from './config';
 import {
@@ -204,22 +204,11 @@ describe('tile stores (sharded .npy) and per-batch inputs, smoke config', () => 
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const bytes = (a: tf.Tensor) => Buffer.from((a.dataSync() as Float32Array).buffer);
   /** Every batch of two sources over two epochs, compared bit for bit; returns the images compared. */
   const sameBatches = async (a: IndexedBatchSource, b: IndexedBatchSource): Promise<number> => {
-    let compared = 0;
-    for (const epoch of [0, 1]) {
-      expect(b.numBatches(epoch)).toBe(a.numBatches(epoch));
-      for (let i = 0; i < a.numBatches(epoch); i++) {
-        const [p, q] = (await Promise.all([a.batch(i, epoch), b.batch(i, epoch)])).map((z) => ({ x: z.x as tf.Tensor, y: z.y as tf.Tensor }));
-        expect(q.x.shape).toEqual(p.x.shape);
-        expect(bytes(q.x).equals(bytes(p.x))).toBe(true);
-        expect(bytes(q.y).equals(bytes(p.y))).toBe(true);
-        compared += p.x.shape[0];
-        tf.dispose([p.x, p.y, q.x, q.y]);
-      }
-    }
-    return compared;
+    const r = await compareBatchSources(a, b, [0, 1]);
+    expect(r.mismatch).toBeUndefined();
+    return r.compared;
   };
 
   it('acceptance: the same train, validation and inference inputs bit for bit with the shard size forced small; damaged or unfinished stores rebuilt', async () => {

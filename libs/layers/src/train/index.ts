@@ -1,6 +1,7 @@
 // Training machinery: optimizers, schedules, losses, batch sources, SWA, checkpoints, trainModel.
 export * from './rng';
 export * from './batchSource';
+export * from './compareBatchSources';
 export * from './learningRate';
 export { AdamW, adamW, type AdamWOptions } from './adamW';
 export { KerasAdam, KerasAdam as Adam, kerasAdam, type KerasAdamOptions } from './kerasAdam';
