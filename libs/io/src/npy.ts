@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { writeFileAtomic } from './atomic';
 import { DataError } from './errors';
-import { fmtBytes, memInfo, ResourceError } from './resources';
+import { checkMemory, fmtBytes, ResourceError } from './resources';
 
 /** Typed arrays that map onto numpy dtypes. */
 export type NpyArray = Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array;
@@ -130,7 +130,7 @@ export function loadNpy(file: string): Npy {
   if (!fs.existsSync(file)) throw new DataError(file, 'file not found (expected a .npy array)');
   const size = fs.statSync(file).size;
   // The bytes are read and then copied into an aligned array: twice the file at the peak.
-  allocCheck(2 * size, `reading ${file}`);
+  checkMemory(2 * size, `reading ${file}`);
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
@@ -141,13 +141,6 @@ export function loadNpy(file: string): Npy {
     throw err;
   }
   return decodeNpy(bytes, file);
-}
-
-/** Refuse a read the machine has no memory for, naming it. */
-function allocCheck(bytes: number, what: string): void {
-  if (bytes < 64 * 2 ** 20) return;
-  const { availableBytes, totalBytes } = memInfo();
-  if (bytes > availableBytes) throw new ResourceError(`out of memory ${what}: it needs ${fmtBytes(bytes)}, ${fmtBytes(availableBytes)} of ${fmtBytes(totalBytes)} is available`);
 }
 
 /**

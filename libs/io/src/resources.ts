@@ -69,6 +69,18 @@ export function diskFullError(err: unknown, file: string, bytes?: number): unkno
   );
 }
 
+/**
+ * Refuse to start `doing` (e.g. `reading <file>`) when it needs more than the memory the kernel says
+ * is available (checked from 64 MiB up; smaller needs never fail here).
+ */
+export function checkMemory(bytes: number, doing: string, detail = ''): void {
+  if (bytes < 64 * 2 ** 20) return;
+  const { availableBytes, totalBytes } = memInfo();
+  if (bytes > availableBytes) {
+    throw new ResourceError(`out of memory ${doing}: it needs ${fmtBytes(bytes)}${detail}, ${fmtBytes(availableBytes)} of ${fmtBytes(totalBytes)} is available`);
+  }
+}
+
 type TypedCtor<T> = { new (length: number): T; BYTES_PER_ELEMENT: number; name: string };
 
 /**
@@ -77,12 +89,7 @@ type TypedCtor<T> = { new (length: number): T; BYTES_PER_ELEMENT: number; name: 
  */
 export function allocTyped<T>(ctor: TypedCtor<T>, length: number, what: string): T {
   const bytes = length * ctor.BYTES_PER_ELEMENT;
-  if (bytes >= 64 * 2 ** 20) {
-    const { availableBytes, totalBytes } = memInfo();
-    if (bytes > availableBytes) {
-      throw new ResourceError(`out of memory building ${what}: it needs ${fmtBytes(bytes)} (${ctor.name} of ${length} values), ${fmtBytes(availableBytes)} of ${fmtBytes(totalBytes)} is available`);
-    }
-  }
+  checkMemory(bytes, `building ${what}`, ` (${ctor.name} of ${length} values)`);
   try {
     return new ctor(length);
   } catch (err) {
