@@ -185,8 +185,12 @@ export async function trainFold(args: {
       onEpochEnd: (r: EpochRecord) => {
         const end = validBatches ? validStart : performance.now();
         const trainSeconds = (end - trainStart) / 1000;
-        const micro = source.numBatches(r.epoch);
-        const steps = Math.ceil(s.rows.length / t.batchSize);
+        const fullSteps = Math.ceil(s.rows.length / t.batchSize);
+        // A --max-steps run cuts the epoch: time per step is over the steps taken, not the epoch's.
+        const cut = r.steps < fullSteps;
+        const steps = Math.max(1, r.steps);
+        const micro = cut ? steps * Math.ceil(t.batchSize / t.microBatchSize) : source.numBatches(r.epoch);
+        const eegs = cut ? Math.min(s.rows.length, steps * t.batchSize) : s.rows.length;
         const rec: EpochTiming = {
           stage: s.stage,
           epoch: r.epoch,
@@ -198,7 +202,7 @@ export async function trainFold(args: {
           optimizerSteps: steps,
           microBatches: micro,
           secondsPerStep: trainSeconds / steps,
-          secondsPerEeg: trainSeconds / s.rows.length,
+          secondsPerEeg: trainSeconds / eegs,
         };
         const i = timings.findIndex((x) => x.stage === rec.stage && x.epoch === rec.epoch);
         if (i >= 0) timings[i] = rec;

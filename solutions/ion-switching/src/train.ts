@@ -188,6 +188,7 @@ async function trainMemberFold(args: {
   log(`${ids.length} train sequences (${tr.length - ids.length} with outlier rows left out), ${valid.length} valid; ${stepsPerEpoch} steps/epoch of ${t.batchSize}`);
   const t0 = performance.now();
   const epochTimes: number[] = [];
+  const epochSteps: number[] = [];
   const { model, bestEpoch, timing } = await trainModel({
     createModel: () => buildMember(config, member, F, seed * 1000 + fold),
     loss: categoricalCrossentropy({ classWeights: cw }),
@@ -208,8 +209,9 @@ async function trainMemberFold(args: {
     log,
     onEpochEnd: (r: EpochRecord) => {
       epochTimes.push(r.seconds);
+      epochSteps.push(r.steps);
       const valid = r.metrics.macroF1 !== undefined ? `, valid macro F1 ${r.metrics.macroF1.toFixed(4)}, accuracy ${r.metrics.accuracy.toFixed(4)}` : '';
-      log(`epoch ${r.epoch + 1}/${t.epochs}: ${r.seconds.toFixed(1)} s = ${(r.seconds / stepsPerEpoch).toFixed(2)} s/step, loss ${r.loss.toFixed(4)}${valid}`);
+      log(`epoch ${r.epoch + 1}/${t.epochs}: ${r.seconds.toFixed(1)} s for ${r.steps} step(s) (${(r.seconds / Math.max(1, r.steps)).toFixed(2)} s/step with validation), loss ${r.loss.toFixed(4)}${valid}`);
     },
   });
   const trainSeconds = (performance.now() - t0) / 1000;
@@ -225,7 +227,7 @@ async function trainMemberFold(args: {
       keptEpoch: bestEpoch < 0 ? -1 : bestEpoch + 1,
       trainSeconds,
       predictSeconds: (performance.now() - p0) / 1000,
-      secondsPerStep: epochTimes.length ? epochTimes.reduce((a, b) => a + b, 0) / epochTimes.length / stepsPerEpoch : NaN,
+      secondsPerStep: epochSteps.length ? epochTimes.reduce((a, b) => a + b, 0) / Math.max(1, epochSteps.reduce((a, b) => a + b, 0)) : NaN,
       ...summarizeTiming(timing),
       peakRssGiB: peakRssGiB(),
     },

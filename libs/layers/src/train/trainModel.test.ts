@@ -189,6 +189,7 @@ describe('trainModel (cpu)', () => {
     );
     expect(r.steps).toBe(2);
     expect(r.history).toHaveLength(1);
+    expect(r.history[0].steps).toBe(2);
     expect(r.history[0].valLoss).toBeGreaterThan(0);
     expect(r.timing.fullSteps).toBe(12);
     expect(r.timing.fullValidations).toBe(4);

@@ -78,6 +78,8 @@ export interface EpochRecord {
   /** Validation metrics. */
   metrics: Record<string, number>;
   seconds: number;
+  /** Optimizer steps taken in this epoch (fewer than the epoch's batches when maxSteps cut it). */
+  steps: number;
 }
 
 export interface EpochContext {
@@ -333,6 +335,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       let acc: tf.NamedTensorMap | undefined;
       let micro = 0;
       let batchIndex = 0;
+      const stepsBefore = st.steps;
       try {
         for await (const b of iterateBatches(options.trainBatches, epoch)) {
           batchIndex += 1;
@@ -398,7 +401,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       if (rows === 0) fail(W, 'trainBatches', `at least one batch in epoch ${epoch + 1}`, 0);
 
       // ---- validation ----------------------------------------------------------------------
-      const record: EpochRecord = { epoch, lr: getLearningRate(opt), loss: lossSum / rows, metrics: {}, seconds: 0 };
+      const record: EpochRecord = { epoch, lr: getLearningRate(opt), loss: lossSum / rows, metrics: {}, seconds: 0, steps: st.steps - stepsBefore };
       if (options.validBatches) {
         const v0 = performance.now();
         let vSum = 0;
