@@ -22,7 +22,7 @@ describe('parseCliArgs', () => {
   });
 
   it('rejects bad values naming the flag and the accepted values', () => {
-    expect(() => parseCliArgs(['--backend', 'gpu'])).toThrow("--backend: expected one of auto, tensorflow, wasm, cpu, got 'gpu'");
+    expect(() => parseCliArgs(['--backend', 'gpu'])).toThrow("--backend: expected one of auto, tensorflow, webgpu, wasm, cpu, got 'gpu'");
     expect(() => parseCliArgs(['--scale=huge'])).toThrow("--scale: expected one of smoke, default, kaggle, got 'huge'");
     expect(() => parseCliArgs(['--seed', '1.5'])).toThrow("--seed: expected an integer, got '1.5'");
     expect(() => parseCliArgs(['--seed', 'x'])).toThrow(/--seed: expected an integer/);

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DataError } from './errors';
 
-export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
 export const SCALES = ['smoke', 'default', 'kaggle'] as const;

@@ -10,6 +10,12 @@ async function main(): Promise<void> {
     `package:   ${info.package} (tfjs ${tf.version.tfjs})`,
     `device:    ${info.device}`,
     `requested: ${info.requested}`,
+    ...(info.adapter
+      ? [
+          `adapter:   ${info.adapter.name}${info.adapter.software ? ' (software, on the CPU)' : ''}`,
+          `  limits:  largest buffer ${(info.adapter.maxBufferSize / 2 ** 20).toFixed(0)} MiB, largest tensor bound to a kernel ${(info.adapter.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB`,
+        ]
+      : []),
     ...info.skipped.map((s) => `not used:  ${s.package}: ${s.reason}`),
     `cuda libs: ${missingCudaLibraries().length ? `missing ${missingCudaLibraries().join(', ')}` : 'libcudart.so.11.0 and libcudnn.so.8 found'}`,
     `node:      ${process.version}, ${process.platform}-${process.arch}`,
@@ -18,10 +24,14 @@ async function main(): Promise<void> {
   const n = 512;
   const a = tf.randomNormal([n, n]);
   const b = tf.randomNormal([n, n]);
-  tf.matMul(a, b).dataSync();
+  await tf.matMul(a, b).data();
   const t0 = process.hrtime.bigint();
   const reps = 5;
-  for (let i = 0; i < reps; i++) tf.tidy(() => tf.matMul(a, b).dataSync());
+  for (let i = 0; i < reps; i++) {
+    const c = tf.matMul(a, b);
+    await c.data(); // data(), not dataSync(): webgpu cannot read back synchronously in Node
+    c.dispose();
+  }
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   lines.push(`matmul:    ${n}x${n} x${reps} in ${s.toFixed(3)} s = ${((2 * n ** 3 * reps) / s / 1e9).toFixed(1)} GFLOP/s`);
   console.log(lines.join('\n'));

@@ -1,4 +1,6 @@
 import { initBackend, tf, type BackendName } from './backend';
+import { webgpuAdapter } from './webgpu';
+import { describeWebgpu } from './webgpuTesting';
 
 /** A tiny regression problem a dense net can learn in a few steps. */
 async function trainDense(): Promise<{ first: number; last: number }> {
@@ -44,10 +46,15 @@ describe('initBackend', () => {
       }
     });
     if (!nodeInstalled) {
-      // This project's machines: no libtensorflow, so wasm, with both reasons given.
-      expect(info.backend).toBe('wasm');
-      expect(info.skipped.map((s) => s.package)).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']);
-      expect(lines[0]).toMatch(/not used: tfjs-node-gpu not installed.*tfjs-node not installed/);
+      // This project's machines: no libtensorflow and no hardware GPU adapter, so wasm, with every reason given.
+      const adapter = webgpuAdapter();
+      if (adapter && !adapter.software) {
+        expect(info.backend).toBe('webgpu');
+      } else {
+        expect(info.backend).toBe('wasm');
+        expect(info.skipped.map((s) => s.package)).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-node']);
+        expect(lines[0]).toMatch(/not used: tfjs-node-gpu not installed.*; (webgpu adapter is .*, a software adapter on the CPU: slower than wasm|webgpu: no adapter|webgpu not installed).*; tfjs-node not installed/);
+      }
     } else {
       expect(['tensorflow', 'wasm']).toContain(info.backend);
     }
@@ -57,8 +64,8 @@ describe('initBackend', () => {
     process.env.TFJS_BACKEND = 'cpu';
     try {
       expect((await initBackend({ log: null })).backend).toBe('cpu');
-      process.env.TFJS_BACKEND = 'webgpu';
-      await expect(initBackend({ log: null })).rejects.toThrow(/expected one of auto\|tensorflow\|wasm\|cpu, received 'webgpu'/);
+      process.env.TFJS_BACKEND = 'gpu';
+      await expect(initBackend({ log: null })).rejects.toThrow(/expected one of auto\|tensorflow\|webgpu\|wasm\|cpu, received 'gpu'/);
     } finally {
       delete process.env.TFJS_BACKEND;
     }
@@ -75,5 +82,25 @@ describe('initBackend', () => {
     })();
     if (nodeInstalled) return;
     await expect(initBackend({ backend: 'tensorflow', log: null })).rejects.toThrow(/no TensorFlow.js backend could be loaded for 'tensorflow'.*not installed/);
+  });
+});
+
+describeWebgpu()('initBackend webgpu', () => {
+  afterAll(async () => {
+    await initBackend({ backend: 'cpu', log: null });
+  });
+
+  it('trains a small dense model on webgpu (any adapter, llvmpipe included, when asked for by name) and names the adapter', async () => {
+    const lines: string[] = [];
+    const info = await initBackend({ backend: 'webgpu', log: (l) => lines.push(l) });
+    expect(info.backend).toBe('webgpu');
+    expect(tf.getBackend()).toBe('webgpu');
+    expect(info.adapter?.name).toBeTruthy();
+    expect(info.adapter!.maxStorageBufferBindingSize).toBeGreaterThan(0);
+    expect(lines[0]).toContain(`WebGPU${info.adapter!.software ? ' software adapter' : ''}: ${info.adapter!.name}`);
+    const before = tf.memory().numTensors;
+    const { first, last } = await trainDense();
+    expect(last).toBeLessThan(first * 0.2);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

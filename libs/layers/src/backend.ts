@@ -1,27 +1,34 @@
 /**
  * The one place that decides which TensorFlow.js backend runs.
  *
- * `auto` tries, in order: tfjs-node-gpu (CUDA), tfjs-node (libtensorflow on
- * CPU), wasm, the pure-JS cpu backend, and says in one line which one runs and
- * why the better ones did not load. tfjs-node(-gpu) are optional dependencies:
- * their install downloads libtensorflow from a host that is often unreachable,
- * so on many machines they are absent and wasm is the best we have.
+ * `auto` tries, in order: tfjs-node-gpu (CUDA), webgpu on a hardware GPU
+ * adapter, tfjs-node (libtensorflow on CPU), wasm, the pure-JS cpu backend, and
+ * says in one line which one runs and why the better ones did not load.
+ * tfjs-node(-gpu) are optional dependencies: their install downloads
+ * libtensorflow from a host that is often unreachable, so on many machines they
+ * are absent. webgpu (Dawn's Node binding, prebuilt in the npm package) runs on
+ * any Vulkan driver; `auto` never picks a software adapter (llvmpipe,
+ * SwiftShader): those are for correctness tests and slower than wasm.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 
-export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+import { loadWebgpu, webgpuAdapter, type WebgpuAdapter } from './webgpu';
+
+export type BackendChoice = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 export interface BackendInfo {
   /** The tfjs backend now active. */
   backend: BackendName;
   /** The npm package that provides it. */
   package: string;
-  /** Where it computes: 'GPU (CUDA)', 'CPU (libtensorflow)', 'CPU (wasm, 1 thread, SIMD)', 'CPU (JavaScript)'. */
+  /** Where it computes: 'GPU (CUDA)', 'GPU (WebGPU: nvidia ...)', 'CPU (libtensorflow)', 'CPU (wasm, 1 thread, SIMD)', 'CPU (JavaScript)'. */
   device: string;
+  /** The WebGPU adapter, when the backend is webgpu. */
+  adapter?: WebgpuAdapter;
   /** What was asked for (argument, else TFJS_BACKEND, else 'auto'). */
   requested: BackendChoice;
   /** For each better candidate that was not used: why. */
@@ -47,7 +54,7 @@ interface Candidate {
   package: string;
   backend: BackendName;
   /** Loads the package and registers its backend; throws with a readable reason. */
-  load(): void;
+  load(requested: BackendChoice): void | Promise<void>;
   device(): string;
 }
 
@@ -115,8 +122,23 @@ function nodeCandidate(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node
   };
 }
 
+const webgpuCandidate: Candidate = {
+  package: '@tensorflow/tfjs-backend-webgpu',
+  backend: 'webgpu',
+  async load(requested) {
+    // Asked for by name it runs on any adapter (llvmpipe included: the CI parity tests use it).
+    await loadWebgpu({ allowSoftware: requested === 'webgpu' });
+  },
+  device: () => {
+    const a = webgpuAdapter();
+    if (!a) return 'GPU (WebGPU)';
+    return a.software ? `CPU (WebGPU software adapter: ${a.name})` : `GPU (WebGPU: ${a.name})`;
+  },
+};
+
 const CANDIDATES: Record<BackendName, Candidate[]> = {
   tensorflow: [nodeCandidate('@tensorflow/tfjs-node-gpu'), nodeCandidate('@tensorflow/tfjs-node')],
+  webgpu: [webgpuCandidate],
   wasm: [
     {
       package: '@tensorflow/tfjs-backend-wasm',
@@ -132,7 +154,8 @@ const CANDIDATES: Record<BackendName, Candidate[]> = {
   cpu: [{ package: '@tensorflow/tfjs-backend-cpu', backend: 'cpu', load() {}, device: () => 'CPU (JavaScript)' }],
 };
 
-const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+/** `auto`: the GPUs first (CUDA, then WebGPU on hardware), then the CPU backends, fastest first. */
+const AUTO_ORDER: Candidate[] = [CANDIDATES.tensorflow[0], webgpuCandidate, CANDIDATES.tensorflow[1], ...CANDIDATES.wasm, ...CANDIDATES.cpu];
 
 function readChoice(opt?: BackendChoice): BackendChoice {
   const raw = opt ?? (process.env.TFJS_BACKEND as BackendChoice | undefined) ?? 'auto';
@@ -149,25 +172,24 @@ function readChoice(opt?: BackendChoice): BackendChoice {
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const requested = readChoice(options.backend);
   const log = options.log === undefined ? (l: string) => process.stderr.write(l + '\n') : options.log;
-  const names = requested === 'auto' ? ORDER : [requested];
+  const candidates = requested === 'auto' ? AUTO_ORDER : CANDIDATES[requested];
   const skipped: BackendInfo['skipped'] = [];
 
-  for (const name of names) {
-    for (const cand of CANDIDATES[name]) {
-      try {
-        cand.load();
-        if (!(await tf.setBackend(cand.backend))) throw new Error(`tf.setBackend('${cand.backend}') returned false`);
-        await tf.ready();
-      } catch (err) {
-        skipped.push({ package: cand.package, reason: shortReason(err) });
-        continue;
-      }
-      const why = skipped.length ? `; not used: ${skipped.map((s) => s.reason).join('; ')}` : '';
-      const summary = `[tfjs] backend ${cand.backend} on ${cand.device()} (${cand.package} ${tf.version.tfjs}, requested ${requested})${why}`;
-      current = { backend: cand.backend, package: cand.package, device: cand.device(), requested, skipped, summary };
-      log?.(summary);
-      return current;
+  for (const cand of candidates) {
+    try {
+      await cand.load(requested);
+      if (!(await tf.setBackend(cand.backend))) throw new Error(`tf.setBackend('${cand.backend}') returned false`);
+      await tf.ready();
+    } catch (err) {
+      skipped.push({ package: cand.package, reason: shortReason(err) });
+      continue;
     }
+    const why = skipped.length ? `; not used: ${skipped.map((s) => s.reason).join('; ')}` : '';
+    const summary = `[tfjs] backend ${cand.backend} on ${cand.device()} (${cand.package} ${tf.version.tfjs}, requested ${requested})${why}`;
+    const adapter = cand.backend === 'webgpu' ? webgpuAdapter() : undefined;
+    current = { backend: cand.backend, package: cand.package, device: cand.device(), adapter, requested, skipped, summary };
+    log?.(summary);
+    return current;
   }
   throw new Error(
     `no TensorFlow.js backend could be loaded for '${requested}': ${skipped.map((s) => `${s.package}: ${s.reason}`).join('; ')}`,

@@ -1,4 +1,5 @@
 export * from './backend';
+export { webgpuAdapter, type WebgpuAdapter } from './webgpu';
 export * from './tfSeed';
 export * from './conv';
 export * from './train';
