@@ -5,7 +5,13 @@ import { deepMerge, listConfigs, loadConfig, parseCliArgs, takeFlag } from './cl
 
 describe('parseCliArgs', () => {
   it('has defaults', () => {
-    expect(parseCliArgs([])).toEqual({ config: 'default', backend: 'auto', fresh: false, scale: 'default', overrides: {}, positional: [] });
+    expect(parseCliArgs([], {})).toEqual({ config: 'default', backend: 'auto', fresh: false, scale: 'default', overrides: {}, positional: [] });
+  });
+
+  it('takes the backend from TFJS_BACKEND unless --backend is given, and rejects an unknown one naming the variable', () => {
+    expect(parseCliArgs([], { TFJS_BACKEND: 'webgpu' }).backend).toBe('webgpu');
+    expect(parseCliArgs(['--backend', 'cpu'], { TFJS_BACKEND: 'webgpu' }).backend).toBe('cpu');
+    expect(() => parseCliArgs([], { TFJS_BACKEND: 'gpu' })).toThrow("TFJS_BACKEND: expected one of auto, tensorflow, webgpu, wasm, cpu, got 'gpu'");
   });
 
   it('parses the known flags in both --k v and --k=v forms', () => {

@@ -52,8 +52,13 @@ function oneOf<T extends string>(flag: string, value: string, accepted: readonly
  * Parse a solution CLI's arguments (without `node` and the script, i.e.
  * `process.argv.slice(2)`).
  */
-export function parseCliArgs(argv: readonly string[]): CliArgs {
-  const out: CliArgs = { config: 'default', backend: 'auto', fresh: false, scale: 'default', overrides: {}, positional: [] };
+export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
+  // --backend wins; else TFJS_BACKEND (as `TFJS_BACKEND=webgpu nx run <solution>:train`); else auto.
+  const envBackend = env.TFJS_BACKEND?.trim();
+  if (envBackend && !BACKENDS.includes(envBackend as BackendChoice)) {
+    throw new Error(`TFJS_BACKEND: expected one of ${BACKENDS.join(', ')}, got '${envBackend}'`);
+  }
+  const out: CliArgs = { config: 'default', backend: (envBackend as BackendChoice) || 'auto', fresh: false, scale: 'default', overrides: {}, positional: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') {

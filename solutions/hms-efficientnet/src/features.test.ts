@@ -269,7 +269,7 @@ describe('tile stores (sharded .npy) and per-batch inputs, smoke config', () => 
     // (a small stand-in for the EfficientNet: predictImages only calls model.predict per batch).
     const model = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [memory.height, memory.width, channels], filters: 3, kernelSize: 3, strides: 2 }), tf.layers.flatten(), tf.layers.dense({ units: 6 })] });
     const rows = Int32Array.from([2, 0, 1]);
-    const expected = predictRows(model, images(memory)[0].data!, memory.height, memory.width, rows, 2);
+    const expected = await predictRows(model, images(memory)[0].data!, memory.height, memory.width, rows, 2);
     const fromStores = await predictImages(model, images(perBatch)[0], rows, 2);
     expect(Buffer.from(fromStores.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
 
@@ -282,7 +282,7 @@ describe('tile stores (sharded .npy) and per-batch inputs, smoke config', () => 
     const order = [1, 0, 1];
     expect(Buffer.from(gatherImages(testStores, order).buffer).equals(Buffer.from(gatherImages(testMemory, order).buffer))).toBe(true);
     const testRows = Int32Array.from([1, 0]);
-    expect(Buffer.from((await predictImages(model, testStores, testRows, 2)).buffer).equals(Buffer.from(predictRows(model, testMemory.data!, testMemory.height, testMemory.width, testRows, 2).buffer))).toBe(true);
+    expect(Buffer.from((await predictImages(model, testStores, testRows, 2)).buffer).equals(Buffer.from((await predictRows(model, testMemory.data!, testMemory.height, testMemory.width, testRows, 2)).buffer))).toBe(true);
     model.dispose();
     testStores.close();
 

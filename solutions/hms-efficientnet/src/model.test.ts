@@ -8,14 +8,14 @@ import { buildModel, loadPretrained, normalizeRows, predictRows, setPriorHead } 
 const small = { variant: 'b0' as const, widthScale: 0.1, dropRate: 0.1, dropConnectRate: 0.2, bnMomentum: 0.9, weights: '', priorHead: false, pooling: 'avg' as const };
 
 describe('model', () => {
-  it('gives 6 logits; predictRows returns softmax rows in the requested order', () => {
+  it('gives 6 logits; predictRows returns softmax rows in the requested order', async () => {
     const m = buildModel(small, 16, 16, 3);
     expect(m.outputs[0].shape).toEqual([null, 6]);
     expect(batchNormLayers(m).every((l) => l.momentum === 0.9)).toBe(true);
     expect(batchNormLayers(m).every((l) => (l as unknown as { epsilon: number }).epsilon === 1e-3)).toBe(true);
     const x = Float32Array.from({ length: 3 * 256 }, (_, i) => Math.sin(i));
-    const p = predictRows(m, x, 16, 16, [2, 0], 1);
-    const q = predictRows(m, x, 16, 16, [0, 2], 2);
+    const p = await predictRows(m, x, 16, 16, [2, 0], 1);
+    const q = await predictRows(m, x, 16, 16, [0, 2], 2);
     expect(Array.from(p.subarray(0, 6)).map((v) => v.toFixed(5))).toEqual(Array.from(q.subarray(6, 12)).map((v) => v.toFixed(5)));
     for (let i = 0; i < 2; i++) expect(p.subarray(i * 6, i * 6 + 6).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     m.dispose();
@@ -47,12 +47,12 @@ describe('model', () => {
     m.dispose();
   });
 
-  it('setPriorHead makes every image predict the prior', () => {
+  it('setPriorHead makes every image predict the prior', async () => {
     const m = buildModel(small, 16, 16, 5);
     const prior = [0.4, 0.2, 0.1, 0.1, 0.15, 0.05];
     setPriorHead(m, prior);
     const x = Float32Array.from({ length: 3 * 256 }, (_, i) => Math.cos(i * 0.7) * 3);
-    const p = predictRows(m, x, 16, 16, [0, 1, 2], 3);
+    const p = await predictRows(m, x, 16, 16, [0, 1, 2], 3);
     for (let i = 0; i < 3 * 6; i++) expect(p[i]).toBeCloseTo(prior[i % 6], 6);
     m.dispose();
   });

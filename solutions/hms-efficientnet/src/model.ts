@@ -2,7 +2,7 @@
 // the merged 1-channel image. Here @repro/layers' EfficientNet (Keras layer names), logits out
 // (the loss applies log-softmax, predictions softmax), ImageNet weights only from a local file.
 import * as path from 'path';
-import { batchNormLayers, buildEfficientNet, loadEfficientNetWeights, tf } from '@repro/layers';
+import { batchNormLayers, buildEfficientNet, checkDeviceLimits, loadEfficientNetWeights, tf } from '@repro/layers';
 import { DataError } from '@repro/io';
 import type { HmsEfficientnetConfig } from './config';
 
@@ -83,16 +83,17 @@ export function writeImage(dst: Float32Array, offset: number, img: ArrayLike<num
 }
 
 /** Softmax probabilities of the given rows of x ([n, h, w] row-major), in `rows` order. */
-export function predictRows(model: tf.LayersModel, x: Float32Array, height: number, width: number, rows: ArrayLike<number>, batchSize: number): Float32Array {
+export async function predictRows(model: tf.LayersModel, x: Float32Array, height: number, width: number, rows: ArrayLike<number>, batchSize: number): Promise<Float32Array> {
   const size = height * width;
   const channels = model.inputs[0].shape[3] ?? 1;
   const out = new Float32Array(rows.length * 6);
+  checkDeviceLimits(model, Math.min(batchSize, rows.length), 'predicting');
   for (let s = 0; s < rows.length; s += batchSize) {
     const e = Math.min(rows.length, s + batchSize);
     const buf = new Float32Array((e - s) * size * channels);
     for (let i = s; i < e; i++) writeImage(buf, (i - s) * size * channels, x.subarray(rows[i] * size, (rows[i] + 1) * size), height, width, channels);
     const p = tf.tidy(() => tf.softmax(model.predict(tf.tensor4d(buf, [e - s, height, width, channels])) as tf.Tensor));
-    out.set(p.dataSync() as Float32Array, s * 6);
+    out.set((await p.data()) as Float32Array, s * 6);
     p.dispose();
   }
   return out;

@@ -189,7 +189,7 @@ export async function predictImages(model: tf.LayersModel, images: InputImages, 
     await nextTurn(); // a signal is handled between batches, not after the whole prediction
     const e = Math.min(rows.length, s + batchSize);
     const x = gatherImages(images, Array.from({ length: e - s }, (_, i) => rows[s + i]));
-    out.set(predictRows(model, x, images.height, images.width, Int32Array.from({ length: e - s }, (_, i) => i), batchSize), s * 6);
+    out.set(await predictRows(model, x, images.height, images.width, Int32Array.from({ length: e - s }, (_, i) => i), batchSize), s * 6);
   }
   return out;
 }

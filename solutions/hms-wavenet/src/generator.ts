@@ -13,7 +13,7 @@
 // a random order every epoch. The transform has no randomness, so each EEG is transformed once and
 // the batches are gathered from those arrays: the batches are the seed's.
 import { bipolarMontage, butter, clip, downsample, lfilter } from '@repro/dsp';
-import { hashSeed, nextTurn, permutation, SeededRng, tf, type Batch, type IndexedBatchSource } from '@repro/layers';
+import { checkDeviceLimits, hashSeed, nextTurn, permutation, SeededRng, tf, type Batch, type IndexedBatchSource } from '@repro/layers';
 import type { HmsWavenetConfig } from './config';
 import { EEG_FEATURES, type EegWindows } from './eegCache';
 
@@ -196,12 +196,13 @@ export function eegBatches(o: EegBatchesOptions): IndexedBatchSource & { microBa
  */
 export async function predictRows(model: tf.LayersModel, x: ModelInputs, rows: ArrayLike<number>, steps: number, batchSize: number): Promise<Float32Array> {
   const out = new Float32Array(rows.length * 6);
+  checkDeviceLimits(model, Math.min(batchSize, rows.length), 'predicting');
   for (let start = 0; start < rows.length; start += batchSize) {
     await nextTurn(); // a signal is handled between batches, not after the whole prediction
     const chunk = Array.from({ length: Math.min(rows.length, start + batchSize) - start }, (_, k) => rows[start + k]);
     const input = gatherInputs(x, chunk, steps);
     const pred = tf.tidy(() => model.predict(input, { batchSize: chunk.length }) as tf.Tensor);
-    out.set(pred.dataSync() as Float32Array, start * 6);
+    out.set((await pred.data()) as Float32Array, start * 6);
     tf.dispose([input, pred]);
   }
   return normalizeRows(out);

@@ -11,6 +11,7 @@ import { ChildProcess, fork } from 'child_process';
 import { loadWorkerFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
 import { createRun, solutionInputs, heatmapSvg, ION_GROUPS, ION_N_CLASSES, loadNpy, modelDirHandler, openRun, readJson, writeSvg, type Run } from '@repro/io';
 import {
+  checkDeviceLimits,
   arrayBatchSource,
   categoricalCrossentropy,
   epochListSchedule,
@@ -103,11 +104,12 @@ function oneHotSequences(y: Int32Array, seq: Sequences, ids: ArrayLike<number>):
 /** Model probabilities for the given sequences: ids.length x len x 11, row-major. */
 export async function predictSequences(model: tf.LayersModel, x: Float32Array, cols: number, seq: Sequences, ids: ArrayLike<number>, batch: number): Promise<Float32Array> {
   const out = new Float32Array(ids.length * seq.len * K);
+  checkDeviceLimits(model, Math.min(batch, ids.length), 'predicting');
   for (let a = 0; a < ids.length; a += batch) {
     await nextTurn(); // a signal is handled between batches, not after the whole prediction
     const part = Array.from({ length: Math.min(batch, ids.length - a) }, (_, i) => ids[a + i]);
     const p = tf.tidy(() => model.predict(tf.tensor3d(gatherSequences(x, cols, seq, part), [part.length, seq.len, cols])) as tf.Tensor);
-    out.set(p.dataSync(), a * seq.len * K);
+    out.set(await p.data(), a * seq.len * K);
     p.dispose();
   }
   return out;
@@ -292,9 +294,9 @@ function labelsOf(y: Int32Array, seq: Sequences, ids: ArrayLike<number>): Int32A
   return out;
 }
 
-function accuracyOfTensors(yTrue: tf.Tensor, yPred: tf.Tensor): number {
+async function accuracyOfTensors(yTrue: tf.Tensor, yPred: tf.Tensor): Promise<number> {
   const [a, b] = tf.tidy(() => [tf.argMax(yTrue, -1), tf.argMax(yPred, -1)]);
-  const acc = accuracy(a.dataSync(), b.dataSync());
+  const acc = accuracy(await a.data(), await b.data());
   tf.dispose([a, b]);
   return acc;
 }
@@ -307,9 +309,9 @@ export function accuracy(y: ArrayLike<number>, pred: ArrayLike<number>): number 
   return n / y.length;
 }
 
-function f1OfTensors(yTrue: tf.Tensor, yPred: tf.Tensor): number {
+async function f1OfTensors(yTrue: tf.Tensor, yPred: tf.Tensor): Promise<number> {
   const [a, b] = tf.tidy(() => [tf.argMax(yTrue, -1), tf.argMax(yPred, -1)]);
-  const f1 = macroF1(a.dataSync(), b.dataSync());
+  const f1 = macroF1(await a.data(), await b.data());
   tf.dispose([a, b]);
   return f1;
 }

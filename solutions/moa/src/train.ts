@@ -21,7 +21,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { drugAwareFolds, runOutOfFold } from '@repro/cv';
 import { Run, type RunInputs, createRun, lineChartSvg, modelDirHandler, readJson, saveNpy, writeJson, writeMoaSubmission, writeSvg } from '@repro/io';
-import { arrayBatchSource, backendInfo, nextTurn, combineTimings, peakRssGiB, tf, timingReport, trainModel, type EpochRecord, type TrainTiming } from '@repro/layers';
+import { arrayBatchSource, backendInfo, checkDeviceLimits, nextTurn, combineTimings, peakRssGiB, tf, timingReport, trainModel, type EpochRecord, type TrainTiming } from '@repro/layers';
 import { columnwiseLogLoss } from '@repro/metrics';
 import type { MemberCommon, MemberKind, MoaConfig } from './config';
 import { FeatureSet, FeatureState, MemberInputs, applyFeatureState, fitFeatureState, memberInputs, selectInputRows } from './features';
@@ -78,6 +78,7 @@ export async function predictInputs(model: tf.LayersModel, inputs: MemberInputs,
   const n = inputs.x[0].length / inputs.rowShapes[0].reduce((a, b) => a * b, 1);
   const outDim = (model.outputs[0].shape[1] as number) ?? 0;
   const out = new Float32Array(n * outDim);
+  checkDeviceLimits(model, Math.min(batchSize, n), 'predicting');
   for (let start = 0; start < n; start += batchSize) {
     await nextTurn(); // a signal is handled between batches, not after the whole prediction
     const end = Math.min(n, start + batchSize);
@@ -85,7 +86,7 @@ export async function predictInputs(model: tf.LayersModel, inputs: MemberInputs,
     const part = selectInputRows(inputs, rows);
     const xs = part.x.map((x, k) => tf.tensor(x, [end - start, ...inputs.rowShapes[k]], 'float32'));
     const y = tf.tidy(() => model.predict(xs.length === 1 ? xs[0] : xs) as tf.Tensor);
-    out.set(y.dataSync() as Float32Array, start * outDim);
+    out.set((await y.data()) as Float32Array, start * outDim);
     tf.dispose([...xs, y]);
   }
   return logits ? sigmoidInPlace(out) : out;
@@ -255,12 +256,15 @@ function writeLearningCurve(run: Run, kind: MemberKind, histories: EpochRecord[]
 }
 
 /** Mean binary log loss over all elements (= the column-wise metric), probabilities clipped to [1e-7, 1 - 1e-7] (float32). */
-export function validLogLoss(y: tf.Tensor, pred: tf.Tensor, logits: boolean): number {
-  return tf.tidy(() => {
+export async function validLogLoss(y: tf.Tensor, pred: tf.Tensor, logits: boolean): Promise<number> {
+  const m = tf.tidy(() => {
     const p = tf.clipByValue(logits ? tf.sigmoid(pred) : pred, 1e-7, 1 - 1e-7);
     const l = tf.neg(tf.add(tf.mul(y, tf.log(p)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p)))));
-    return tf.mean(l).dataSync()[0];
+    return tf.mean(l);
   });
+  const v = (await m.data())[0]; // async: webgpu in Node has no synchronous read
+  m.dispose();
+  return v;
 }
 
 /** The output layer's name: its last weight is the bias. */

@@ -10,8 +10,6 @@ import { checkPositive } from './check';
 export interface ClippedGradients {
   /** New tensors (the inputs are not disposed). */
   grads: tf.NamedTensorMap;
-  /** The global norm before clipping. */
-  norm: number;
 }
 
 export function globalNorm(grads: tf.NamedTensorMap): tf.Scalar {
@@ -23,11 +21,11 @@ export function globalNorm(grads: tf.NamedTensorMap): tf.Scalar {
 
 export function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): ClippedGradients {
   checkPositive('clipByGlobalNorm', 'clipNorm', clipNorm);
-  const normT = globalNorm(grads);
-  const norm = normT.dataSync()[0];
-  normT.dispose();
-  const scale = clipNorm / Math.max(norm, clipNorm);
+  // The scale stays on the backend: reading the norm back would stall the step (and webgpu in
+  // Node has no synchronous read). Under the clip norm the scale is exactly 1.
+  const scale = tf.tidy(() => tf.div(clipNorm, tf.maximum(globalNorm(grads), clipNorm)));
   const out: tf.NamedTensorMap = {};
-  for (const [name, g] of Object.entries(grads)) out[name] = scale === 1 ? tf.clone(g) : tf.tidy(() => tf.mul(g, scale));
-  return { grads: out, norm };
+  for (const [name, g] of Object.entries(grads)) out[name] = tf.mul(g, scale);
+  scale.dispose();
+  return { grads: out };
 }

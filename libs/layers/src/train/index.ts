@@ -21,6 +21,7 @@ export * from './binaryCrossentropy';
 export * from './klDivergence';
 export * from './withPenalty';
 export * from './clipByGlobalNorm';
+export * from './deviceLimits';
 export { saveCheckpoint, loadCheckpoint, saveModelDir, type TensorSpec, type CheckpointFile } from './checkpoint';
 export * from './trainModel';
 export * from './nextTurn';

@@ -23,6 +23,7 @@ import { checkInt, checkNonNegative, checkOneOf, checkPositive, fail } from './c
 import { loadCheckpoint, saveCheckpoint, saveModelDir } from './checkpoint';
 import { getMaskCalls, setMaskCalls } from './maskCalls';
 import { clipByGlobalNorm } from './clipByGlobalNorm';
+import { checkDeviceLimits } from './deviceLimits';
 import { explainBackendOom } from './outOfMemory';
 import { nextTurn } from './nextTurn';
 import { getLearningRate, setLearningRate } from './learningRate';
@@ -33,8 +34,11 @@ import { SwaAverager, SwaOptions } from './swa';
 
 export interface TrainMetric {
   name: string;
-  /** Computed once per epoch on the whole validation set (predictions concatenated). */
-  fn: (yTrue: tf.Tensor, yPred: tf.Tensor) => number;
+  /**
+   * Computed once per epoch on the whole validation set (predictions concatenated). May be async:
+   * on webgpu in Node only the asynchronous reads (`data()`) work.
+   */
+  fn: (yTrue: tf.Tensor, yPred: tf.Tensor) => number | Promise<number>;
   /** Whether larger is better, for early stopping / best model on this metric. @default 'max' */
   mode?: 'min' | 'max';
 }
@@ -295,9 +299,11 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       validSeconds: [],
     };
     let stepStart = performance.now();
+    // The largest batch checked against the WebGPU adapter's per-tensor limit so far.
+    let limitsCheckedAt = 0;
 
     // ---- one optimizer step from accumulated gradients --------------------------------------
-    const applyStep = (acc: tf.NamedTensorMap, count: number) => {
+    const applyStep = async (acc: tf.NamedTensorMap, count: number) => {
       let grads = acc;
       if (count > 1) {
         grads = {};
@@ -314,7 +320,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       st.steps += 1;
       if (swa?.shouldAverageAtStep(st.steps)) swa.update(model);
       // The update is queued, not done, until a value is read: wait for it so the step is timed whole.
-      if (Number.isFinite(maxSteps)) model.trainableWeights[0]?.read().dataSync();
+      // data(), not dataSync(): webgpu in Node cannot read synchronously.
+      if (Number.isFinite(maxSteps)) await model.trainableWeights[0]?.read().data();
       const now = performance.now();
       timing.stepSeconds.push((now - stepStart) / 1000);
       stepStart = now;
@@ -346,6 +353,10 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
           try {
             if (micro === 0 && schedule?.unit === 'step') setLearningRate(opt, schedule(st.steps));
             const n = b.y.shape[0] ?? 1;
+            if (n > limitsCheckedAt) {
+              checkDeviceLimits(model, n, `training step ${st.steps + 1} (epoch ${epoch + 1}, batch ${batchIndex})`);
+              limitsCheckedAt = n;
+            }
             let vg: { value: tf.Scalar; grads: tf.NamedTensorMap };
             try {
               vg = tf.variableGrads(() => {
@@ -358,7 +369,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
               throw explainBackendOom(err, `in training step ${st.steps + 1} (epoch ${epoch + 1}, batch ${batchIndex}: inputs ${shapesOf(b.x)})`);
             }
             const { value, grads } = vg;
-            const lv = value.dataSync()[0];
+            const lv = (await value.data())[0];
             value.dispose();
             if (!Number.isFinite(lv)) {
               tf.dispose(Object.values(grads));
@@ -378,7 +389,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
             if (micro === accumulateSteps) {
               const g = acc;
               acc = undefined;
-              applyStep(g, micro);
+              await applyStep(g, micro);
               micro = 0;
             }
           } finally {
@@ -391,7 +402,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
         if (acc) {
           const g = acc;
           acc = undefined;
-          applyStep(g, micro);
+          await applyStep(g, micro);
           micro = 0;
         }
       } finally {
@@ -412,6 +423,10 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
           for await (const b of iterateBatches(options.validBatches, epoch)) {
             try {
               const n = b.y.shape[0] ?? 1;
+              if (n > limitsCheckedAt) {
+                checkDeviceLimits(model, n, `validating after epoch ${epoch + 1}`);
+                limitsCheckedAt = n;
+              }
               let pred: tf.Tensor;
               try {
                 pred = tf.tidy(() => model.apply(b.x, { training: false }) as tf.Tensor);
@@ -419,7 +434,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
                 throw explainBackendOom(err, `validating after epoch ${epoch + 1} (inputs ${shapesOf(b.x)})`);
               }
               const l = tf.tidy(() => options.loss(b.y, pred));
-              vSum += l.dataSync()[0] * n;
+              vSum += (await l.data())[0] * n;
               vRows += n;
               l.dispose();
               if (metrics.length) {
@@ -436,7 +451,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
             const yAll = ys.length === 1 ? ys[0] : tf.concat(ys, 0);
             const pAll = ps.length === 1 ? ps[0] : tf.concat(ps, 0);
             try {
-              for (const m of metrics) record.metrics[m.name] = m.fn(yAll, pAll);
+              for (const m of metrics) record.metrics[m.name] = await m.fn(yAll, pAll);
             } finally {
               if (ys.length > 1) tf.dispose([yAll, pAll]);
             }
