@@ -1,5 +1,6 @@
 export * from './backend';
 export { webgpuAdapter, type WebgpuAdapter } from './webgpu';
+export { describeWebgpu, probeWebgpu, webgpuRequired, type WebgpuProbe } from './webgpuTesting';
 export * from './tfSeed';
 export * from './conv';
 export * from './train';

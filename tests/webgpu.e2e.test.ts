@@ -1,0 +1,70 @@
+// `TFJS_BACKEND=webgpu nx run <solution>:train --config smoke` for all four solutions: each
+// completes, and its out-of-fold predictions equal the cpu backend's within float32 tolerance
+// (CI runs this on Mesa's llvmpipe; on a machine without a WebGPU adapter it is skipped, except
+// in CI where that fails).
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { describeWebgpu } from '@repro/layers';
+import { loadNpy } from '@repro/io';
+import { ok, root, runTsx, synthSmoke } from './cli';
+
+let tmp: string;
+beforeAll(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'webgpu-e2e-'))));
+afterAll(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
+
+function train(solution: string, data: string, backend: string): string {
+  const runs = path.join(tmp, `runs-${backend}`);
+  const cli = path.join(root, 'solutions', solution, 'src', 'cli.ts');
+  const r = ok(
+    runTsx([cli, 'train', '--config', 'smoke', '--data-dir', data, '--runs-dir', runs, '--run-id', 'smoke'], {
+      timeout: 600_000,
+      env: { ...process.env, TFJS_BACKEND: backend },
+    }),
+  );
+  expect(r.stdout + r.stderr).toMatch(new RegExp(`\\[tfjs\\] backend ${backend} on `));
+  return path.join(runs, solution);
+}
+
+/** Every oof.npy under the cpu run and its webgpu twin: max |difference|. */
+function compareOof(cpuDir: string, gpuDir: string): { file: string; maxDiff: number }[] {
+  const out: { file: string; maxDiff: number }[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === 'oof.npy') {
+        const a = loadNpy(p).data as Float32Array;
+        const b = loadNpy(path.join(gpuDir, path.relative(cpuDir, p))).data as Float32Array;
+        expect(b.length).toBe(a.length);
+        let m = 0;
+        for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+        out.push({ file: path.relative(cpuDir, p), maxDiff: m });
+      }
+    }
+  };
+  walk(cpuDir);
+  return out;
+}
+
+// OOF probabilities after a few float32 training steps: the two backends sum in other orders, so
+// they differ in the last bits, and training carries that along. 1e-3 absolute holds with two
+// orders of magnitude to spare (measured: at most 4e-5, ion-switching's wavenet member).
+const TOL = 1e-3;
+
+describeWebgpu()('train --config smoke on webgpu equals cpu', () => {
+  it.each([
+    ['hms-wavenet', 'hms'],
+    ['hms-efficientnet', 'hms'],
+    ['moa', 'moa'],
+    ['ion-switching', 'ion-switching'],
+  ])('%s', (solution, competition) => {
+    const data = path.join(tmp, `data-${competition}`);
+    if (!fs.existsSync(data)) synthSmoke(competition, data);
+    const gpu = train(solution, data, 'webgpu');
+    const cpu = train(solution, data, 'cpu');
+    const diffs = compareOof(cpu, gpu);
+    expect(diffs.length).toBeGreaterThan(0);
+    for (const d of diffs) expect({ file: d.file, within: d.maxDiff <= TOL, maxDiff: d.maxDiff }).toEqual({ file: d.file, within: true, maxDiff: d.maxDiff });
+  });
+});
