@@ -1,4 +1,5 @@
 import { initBackend, tf, type BackendName } from './backend';
+import { nextTurn } from './train/nextTurn';
 import { webgpuAdapter } from './webgpu';
 import { describeWebgpu } from './webgpuTesting';
 
@@ -102,5 +103,15 @@ describeWebgpu()('initBackend webgpu', () => {
     const { first, last } = await trainDense();
     expect(last).toBeLessThan(first * 0.2);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a device error (here tfjs-backend-webgpu 4.22\'s invalid rank-5 Pad shader, whose output silently reads as zeros) is thrown at the next turn of a batch loop', async () => {
+    await initBackend({ backend: 'webgpu', log: null });
+    const y = tf.tidy(() => tf.ones([1, 2, 1, 2, 1]).pad([[0, 0], [0, 1], [0, 0], [0, 1], [0, 0]]));
+    expect(Array.from(await y.data()).every((v) => v === 0)).toBe(true);
+    y.dispose();
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(nextTurn()).rejects.toThrow(/WebGPU device error \(in the previous batch\): .*vec5.*the backend dropped the command/);
+    await expect(nextTurn()).resolves.toBeUndefined();
   });
 });

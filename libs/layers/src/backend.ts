@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 
-import { loadWebgpu, webgpuAdapter, type WebgpuAdapter } from './webgpu';
+import { loadWebgpu, watchWebgpuErrors, webgpuAdapter, type WebgpuAdapter } from './webgpu';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -180,6 +180,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       await cand.load(requested);
       if (!(await tf.setBackend(cand.backend))) throw new Error(`tf.setBackend('${cand.backend}') returned false`);
       await tf.ready();
+      if (cand.backend === 'webgpu') watchWebgpuErrors((tf.backend() as unknown as { device?: unknown }).device);
     } catch (err) {
       skipped.push({ package: cand.package, reason: shortReason(err) });
       continue;

@@ -1,5 +1,5 @@
 export * from './backend';
-export { webgpuAdapter, type WebgpuAdapter } from './webgpu';
+export { throwIfWebgpuError, webgpuAdapter, type WebgpuAdapter } from './webgpu';
 export { describeWebgpu, probeWebgpu, webgpuRequired, type WebgpuProbe } from './webgpuTesting';
 export * from './tfSeed';
 export * from './conv';

@@ -121,6 +121,43 @@ export async function loadWebgpu(options: { allowSoftware: boolean }): Promise<W
   return adapter;
 }
 
+interface DeviceLike {
+  addEventListener(type: 'uncapturederror', listener: (e: { error?: { message?: string } }) => void): void;
+}
+
+const watched = new WeakSet<object>();
+const errors: string[] = [];
+
+/**
+ * WebGPU reports an invalid shader or an oversized buffer as an event, not an exception: the
+ * command is dropped and its outputs read as zeros. Record every such error so the training and
+ * prediction loops stop at the next batch ({@link throwIfWebgpuError}) instead of carrying on
+ * with garbage.
+ */
+export function watchWebgpuErrors(device: unknown): void {
+  const d = device as DeviceLike | undefined;
+  if (!d || typeof d.addEventListener !== 'function' || watched.has(d)) return;
+  watched.add(d);
+  d.addEventListener('uncapturederror', (e) => {
+    const msg = (e.error?.message ?? String(e)).trim();
+    if (errors.length === 0) process.stderr.write(`[webgpu] device error (the results of this command are invalid): ${msg.split('\n')[0]}\n`);
+    errors.push(msg);
+  });
+}
+
+/** Throws, with the first WebGPU device error since the last call, when there was one. */
+export function throwIfWebgpuError(where = ''): void {
+  if (!errors.length) return;
+  const first = errors[0];
+  const n = errors.length;
+  errors.length = 0;
+  throw new Error(
+    `WebGPU device error${where ? ` ${where}` : ''}: ${first.split('\n').slice(0, 3).join(' | ')}` +
+      `${n > 1 ? ` (and ${n - 1} more)` : ''}; the backend dropped the command, so its results are invalid. ` +
+      `Run with --backend wasm or cpu, and report the layer (a parity test in libs/layers/src/parity shows which).`,
+  );
+}
+
 /** The adapter found by `loadWebgpu`, if it ran. */
 export function webgpuAdapter(): WebgpuAdapter | undefined {
   return adapter;

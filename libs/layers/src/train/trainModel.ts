@@ -24,6 +24,7 @@ import { loadCheckpoint, saveCheckpoint, saveModelDir } from './checkpoint';
 import { getMaskCalls, setMaskCalls } from './maskCalls';
 import { clipByGlobalNorm } from './clipByGlobalNorm';
 import { checkDeviceLimits } from './deviceLimits';
+import { throwIfWebgpuError } from '../webgpu';
 import { explainBackendOom } from './outOfMemory';
 import { nextTurn } from './nextTurn';
 import { getLearningRate, setLearningRate } from './learningRate';
@@ -446,6 +447,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
             }
           }
           if (vRows === 0) fail(W, 'validBatches', `at least one batch in epoch ${epoch + 1}`, 0);
+          throwIfWebgpuError(`validating after epoch ${epoch + 1}`);
           record.valLoss = vSum / vRows;
           if (metrics.length) {
             const yAll = ys.length === 1 ? ys[0] : tf.concat(ys, 0);
