@@ -116,16 +116,23 @@ export function checkRank(owner: string, name: string, t: tf.Tensor, rank: numbe
  * x [B,H,W,C] with zeros inserted between rows/columns so that a stride-s
  * convolution's dy becomes a stride-1 one: [B, H*sh, W*sw, C] (the trailing
  * sh-1 rows / sw-1 columns are zero too; callers account for them).
+ *
+ * Two rank-3 pads (columns, then rows) rather than one rank-5 pad of
+ * [B*H, 1, W, 1, C]: tfjs-backend-webgpu 4.22's Pad kernel emits invalid WGSL
+ * for rank 5 (`vec5`); nothing throws, the invalid command buffer is dropped
+ * and every result submitted with it (forward output included) reads as
+ * zeros (found by the parity tests in ../parity). Same values on every
+ * backend; on cpu/wasm the second pass costs little next to the convolution.
  */
 export function insertZeros(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
   if (sh === 1 && sw === 1) return x;
   const [b, h, w, c] = x.shape;
-  return tf.tidy(() =>
-    x
-      .reshape([b * h, 1, w, 1, c])
-      .pad([[0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]])
-      .reshape([b, h * sh, w * sw, c]),
-  );
+  return tf.tidy(() => {
+    let y: tf.Tensor = x;
+    if (sw > 1) y = y.reshape([b * h * w, 1, c]).pad([[0, 0], [0, sw - 1], [0, 0]]);
+    if (sh > 1) y = y.reshape([b * h, 1, w * sw * c]).pad([[0, 0], [0, sh - 1], [0, 0]]);
+    return y.reshape([b, h * sh, w * sw, c]);
+  });
 }
 
 /**
