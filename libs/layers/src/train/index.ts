@@ -20,6 +20,7 @@ export * from './categoricalCrossentropy';
 export * from './binaryCrossentropy';
 export * from './klDivergence';
 export * from './withPenalty';
+export * from './addMany';
 export * from './clipByGlobalNorm';
 export * from './deviceLimits';
 export { saveCheckpoint, loadCheckpoint, saveModelDir, type TensorSpec, type CheckpointFile } from './checkpoint';

@@ -5,6 +5,7 @@
 import {
   LossFn,
   LrSchedule,
+  addMany,
   adamW,
   binaryCrossentropy,
   kerasAdam,
@@ -62,7 +63,7 @@ export function withL2(loss: LossFn, getModel: () => tf.LayersModel | undefined,
       const m = getModel();
       if (!m) return tf.scalar(0);
       const terms = m.trainableWeights.map((w) => tf.sum(tf.square(w.read())));
-      return tf.mul(tf.addN(terms), weightDecay / 2) as tf.Scalar;
+      return tf.mul(addMany(terms), weightDecay / 2) as tf.Scalar;
     }),
   );
 }
