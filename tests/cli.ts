@@ -1,6 +1,6 @@
 // What the end-to-end suites share: running a solution's CLI through tsx as `nx run` does,
 // failing with its output when it exits non-zero, and reading the CSVs it writes.
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -17,6 +17,26 @@ export interface CliResult {
 export function runTsx(args: string[], opts: { timeout: number; env?: NodeJS.ProcessEnv }): CliResult {
   const r = spawnSync(tsx, args, { cwd: root, encoding: 'utf8', env: opts.env ?? process.env, timeout: opts.timeout });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `runTsx` without blocking, so a suite can run two CLIs at once (jest itself uses one core of two). */
+export function runTsxAsync(args: string[], opts: { timeout: number; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tsx, args, { cwd: root, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGTERM'), opts.timeout);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }
 
 /** The result, or an error carrying the tail of both streams when the command failed. */

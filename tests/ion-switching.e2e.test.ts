@@ -75,7 +75,7 @@ describe('ion-switching smoke: train, infer, ensemble', () => {
       const s = Array.from(oof.data.slice(i * 11, i * 11 + 11)).reduce((a, b) => a + b, 0);
       expect(Math.abs(s - 1)).toBeLessThan(1e-4);
     }
-    expect(fs.readFileSync(path.join(dir, 'log.txt'), 'utf8')).toMatch(/epoch 1\/1: [\d.]+ s = [\d.]+ s\/step/);
+    expect(fs.readFileSync(path.join(dir, 'log.txt'), 'utf8')).toMatch(/epoch 1\/1: [\d.]+ s for \d+ step\(s\) \([\d.]+ s\/step with validation\)/);
   });
 
   it('a re-run resumes: forest features from the cache, finished folds reloaded, an unfinished fold from its checkpoint', () => {
