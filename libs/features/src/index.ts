@@ -8,3 +8,5 @@ export * from './lagFeatures';
 export * from './reduceMemUsage';
 // forest exports
 export * from './forest';
+// hidden Markov model exports
+export * from './hmm';
