@@ -1,5 +1,5 @@
 // `nx run <solution>:data` lands here:
-//   tsx tools/synth/cli.ts <ion-switching|moa|hms> [--scale smoke|default|kaggle] [--seed 42] [--data-dir DIR] [--force]
+//   tsx tools/synth/cli.ts <ion-switching|moa|hms> [--scale smoke|default|kaggle] [--seed 42] [--variant NAME] [--data-dir DIR] [--force]
 // and `train`'s dependency `ensure-data` here with --ensure (train's own flags are forwarded and
 // ignored, except --data-dir).
 //
@@ -19,6 +19,10 @@
 // discarded, saying so. `<dir>.partial.lock` (pid, start time, command) keeps a second generator
 // off a build that is running.
 //
+//   --variant NAME  a generator variant (other kinetics, noise, drifts, ...; `--variant list` lists
+//                   them with one line each, held-out ones marked); recorded in truth.json and in the
+//                   partial build's manifest. A set or partial build of another variant is treated
+//                   like one of another scale or seed. @default default
 //   --workers N     worker threads (HMS recordings); default min(2, CPUs)
 //   --stop-after N  stop after N units of work, as if interrupted (tests of the resume)
 import { createHash } from 'crypto';
@@ -34,8 +38,14 @@ import { generator as hms } from './hms';
 
 export const GENERATORS: Record<string, SynthGenerator> = { 'ion-switching': ionSwitching, moa, hms };
 
+/** A set made before variants existed is the default one. */
+const variantOf = (s: { variant?: string }): string => s.variant ?? 'default';
+
+/** ', variant X' for a non-default variant (messages of default sets read as before). */
+const variantNote = (v: string): string => (v === 'default' ? '' : `, variant ${v}`);
+
 function printSummary(s: SynthSummary, dir: string): void {
-  console.log(`${s.competition}: synthetic data (scale ${s.scale}, seed ${s.seed}) in ${dir}`);
+  console.log(`${s.competition}: synthetic data (scale ${s.scale}, seed ${s.seed}${variantNote(variantOf(s))}) in ${dir}`);
   for (const [k, v] of Object.entries(s.figures)) console.log(`  ${k.padEnd(28)} ${v.toFixed(5)}`);
 }
 
@@ -52,12 +62,23 @@ function removeStalePartials(dir: string): void {
   }
 }
 
+/** `--variant list`: one line a variant, held-out ones marked. */
+export function variantTable(gen: SynthGenerator): string {
+  const names = Object.keys(gen.variants);
+  const w = Math.max(...names.map((n) => n.length));
+  return names
+    .map((n) => `  ${n.padEnd(w)}  ${gen.variants[n].heldOut ? '[held out] ' : ''}${gen.variants[n].description}`)
+    .join('\n');
+}
+
 const MANIFEST = '.synth-partial.json';
 
 interface PartialManifest {
   competition: string;
   scale: string;
   seed: number;
+  /** Absent in manifests written before variants existed: 'default'. */
+  variant?: string;
   /** generatorCodeVersion() of the code that started the build. */
   code: string;
   started: string;
@@ -130,20 +151,25 @@ function preparePartial(partial: string, want: PartialManifest, log: (l: string)
     } catch {
       had = undefined;
     }
-    if (had && had.competition === want.competition && had.scale === want.scale && had.seed === want.seed && had.code === want.code) {
+    const sameSet = (m: PartialManifest) =>
+      m.competition === want.competition && m.scale === want.scale && m.seed === want.seed && variantOf(m) === variantOf(want);
+    if (had && sameSet(had) && had.code === want.code) {
       const swept = sweepTemps(partial);
       log(
-        `${want.competition}: resuming the interrupted build in ${partial} (scale ${had.scale}, seed ${had.seed}, started ${had.started})` +
+        `${want.competition}: resuming the interrupted build in ${partial} (scale ${had.scale}, seed ${had.seed}${variantNote(variantOf(had))}, started ${had.started})` +
           (swept ? `; removed ${swept} half-written temp file${swept > 1 ? 's' : ''}` : ''),
       );
       return true;
     }
     const what = !had
       ? 'without a readable manifest'
-      : had.competition !== want.competition || had.scale !== want.scale || had.seed !== want.seed
-        ? `of ${had.competition} scale ${had.scale}, seed ${had.seed}`
-        : `of the same scale and seed by other generator code (${had.code}, now ${want.code})`;
-    log(`${want.competition}: discarding the interrupted build in ${partial} (${what}); building scale ${want.scale}, seed ${want.seed} from the start`);
+      : !sameSet(had)
+        ? `of ${had.competition} scale ${had.scale}, seed ${had.seed}${variantNote(variantOf(had))}`
+        : `of the same scale, seed and variant by other generator code (${had.code}, now ${want.code})`;
+    log(
+      `${want.competition}: discarding the interrupted build in ${partial} (${what}); ` +
+        `building scale ${want.scale}, seed ${want.seed}${variantNote(variantOf(want))} from the start`,
+    );
     fs.rmSync(partial, { recursive: true, force: true });
   }
   fs.mkdirSync(partial, { recursive: true });
@@ -162,6 +188,14 @@ export async function main(argv: string[]): Promise<void> {
   const competition = args.positional[0];
   const gen = GENERATORS[competition];
   if (!gen) throw new Error(`synth: expected a competition (${Object.keys(GENERATORS).join(', ')}), received '${competition ?? ''}'`);
+  const variantFlag = args.overrides.variant;
+  if (variantFlag === 'list') {
+    console.log(variantTable(gen));
+    return;
+  }
+  if (variantFlag !== undefined && (typeof variantFlag !== 'string' || !gen.variants[variantFlag])) {
+    throw new Error(`--variant: ${competition} has no variant '${String(variantFlag)}'; known variants:\n${variantTable(gen)}`);
+  }
   const dir = path.resolve(args.dataDir ?? path.join('data', competition));
   const ensure = args.overrides.ensure === true;
   const force = !ensure && args.overrides.force === true;
@@ -169,7 +203,10 @@ export async function main(argv: string[]): Promise<void> {
   const given = (flag: string) => argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
   const wantScale = !ensure && given('scale') ? args.scale : undefined;
   const wantSeed = !ensure && given('seed') ? args.seed : undefined;
-  const regenerate = `nx run ${PROJECT[competition]}:data --scale ${wantScale ?? 'default'}${wantSeed !== undefined ? ` --seed ${wantSeed}` : ''}${args.dataDir ? ` --data-dir ${args.dataDir}` : ''} --force`;
+  const wantVariant = !ensure && typeof variantFlag === 'string' ? variantFlag : undefined;
+  const regenerate =
+    `nx run ${PROJECT[competition]}:data --scale ${wantScale ?? 'default'}${wantSeed !== undefined ? ` --seed ${wantSeed}` : ''}` +
+    `${wantVariant !== undefined && wantVariant !== 'default' ? ` --variant ${wantVariant}` : ''}${args.dataDir ? ` --data-dir ${args.dataDir}` : ''} --force`;
   removeStalePartials(dir);
 
   if (gen.realFilesPresent(dir)) {
@@ -183,12 +220,16 @@ export async function main(argv: string[]): Promise<void> {
     if (missing.length > 0) {
       throw new DataError(dir, `the synthetic set (scale ${old.scale}, seed ${old.seed}) is missing ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}; regenerate it with '${regenerate}'`);
     }
-    const differs = (wantScale !== undefined && old.scale !== wantScale) || (wantSeed !== undefined && old.seed !== wantSeed);
+    const differs =
+      (wantScale !== undefined && old.scale !== wantScale) ||
+      (wantSeed !== undefined && old.seed !== wantSeed) ||
+      (wantVariant !== undefined && variantOf(old) !== wantVariant);
     if (differs) {
       throw new DataError(
         dir,
-        `already holds a synthetic set of scale ${old.scale}, seed ${old.seed}; it is kept. ` +
-          `To replace it with scale ${wantScale ?? old.scale}, seed ${wantSeed ?? old.seed}, run '${regenerate}' (or pass --data-dir to write elsewhere)`,
+        `already holds a synthetic set of scale ${old.scale}, seed ${old.seed}, variant ${variantOf(old)}; it is kept. ` +
+          `To replace it with scale ${wantScale ?? old.scale}, seed ${wantSeed ?? old.seed}, variant ${wantVariant ?? variantOf(old)}, ` +
+          `run '${regenerate}' (or pass --data-dir to write elsewhere)`,
       );
     }
     printSummary(old, dir);
@@ -200,6 +241,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const scale = ensure ? 'default' : args.scale;
   const seed = ensure ? 42 : (args.seed ?? 42);
+  const variant = wantVariant ?? 'default';
   // Under --ensure the flags are train's (forwarded by nx): only --data-dir is ours.
   const workers = ensure ? undefined : positiveInt('workers', args.overrides.workers);
   const stopAfter = ensure ? undefined : positiveInt('stop-after', args.overrides['stop-after']);
@@ -207,11 +249,11 @@ export async function main(argv: string[]): Promise<void> {
   const partial = `${dir}.partial`;
   const release = lockPartial(partial, competition, log);
   try {
-    const manifest: PartialManifest = { competition, scale, seed, code: generatorCodeVersion(competition), started: new Date().toISOString() };
+    const manifest: PartialManifest = { competition, scale, seed, variant, code: generatorCodeVersion(competition), started: new Date().toISOString() };
     const resume = preparePartial(partial, manifest, log);
     let summary: SynthSummary;
     try {
-      summary = await gen.generate({ outDir: partial, scale, seed, log, resume, workers, stopAfter });
+      summary = await gen.generate({ outDir: partial, scale, seed, log, resume, workers, stopAfter, variant });
     } catch (err) {
       if (err instanceof SynthStopped) throw new DataError(partial, `${err.message}; the files written so far are kept here: run the same command again to resume`);
       console.error(`${competition}: the files written so far are kept in ${partial}; run the same command again to resume`);
@@ -219,7 +261,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     // Sizes as written, so a file cut short later (a copy, a full disk) is caught before training.
     const truth = readJson<Record<string, unknown>>(path.join(partial, 'truth.json'));
-    writeJson(path.join(partial, 'truth.json'), { ...truth, fileBytes: fileBytes(partial, summary.files) });
+    writeJson(path.join(partial, 'truth.json'), { ...truth, variant: truth.variant ?? variant, fileBytes: fileBytes(partial, summary.files) });
     fs.rmSync(path.join(partial, MANIFEST), { force: true });
     if (fs.existsSync(dir)) {
       // Only --force gets here with a set in place: move it aside first, delete it once the new one is in.

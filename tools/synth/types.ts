@@ -23,6 +23,23 @@ export interface SynthOptions {
    * feature files whatever the number).
    */
   stopAfter?: number;
+  /**
+   * Which family of the generator to draw from (its `variants` table; cli.ts checks the name).
+   * 'default' (or undefined) is the generator the project was built on, byte-identical to the
+   * output before variants existed. @default 'default'
+   */
+  variant?: string;
+}
+
+/** One entry of a generator's variant table. */
+export interface SynthVariant {
+  /** One line: what differs from the default generator. */
+  description: string;
+  /**
+   * Never used for tuning: a score on a held-out variant is a score on data nobody chose
+   * settings by. Recorded in truth.json.
+   */
+  heldOut: boolean;
 }
 
 /** Thrown when a generator stopped early because of {@link SynthOptions.stopAfter}. */
@@ -38,6 +55,8 @@ export interface SynthSummary {
   competition: string;
   scale: Scale;
   seed: number;
+  /** The generator variant (see {@link SynthGenerator.variants}); absent in sets made before variants: 'default'. */
+  variant?: string;
   /** Files written, relative to outDir. */
   files: string[];
   /** e.g. { bayesMacroF1: 0.97, roundingMacroF1: 0.92 } or { floorLogLoss, trainMeanLogLoss }. */
@@ -49,5 +68,7 @@ export interface SynthGenerator {
   competition: string;
   /** True when `dir` holds the real Kaggle files (not ours: ours carry truth.json). */
   realFilesPresent(dir: string): boolean;
+  /** The variants `--variant` accepts, 'default' first. */
+  variants: Record<string, SynthVariant>;
   generate(options: SynthOptions): Promise<SynthSummary>;
 }

@@ -8,6 +8,7 @@ export { generateHms, planHms, SCALE_SPECS } from './generate';
 
 export const generator: SynthGenerator = {
   competition: 'hms',
+  variants: { default: { description: 'the generator the project was built and tuned on', heldOut: false } },
   realFilesPresent(dir: string): boolean {
     return (
       !fs.existsSync(path.join(dir, 'truth.json')) &&

@@ -16,6 +16,14 @@
  *
  * All positions scale with the batch/chunk length, so the layout is the real
  * one at the kaggle scale.
+ *
+ * `drift: 'other'` (the drift-other variant) replaces those drift shapes by
+ * others of the same size, on the same segments: a full sine period over
+ * train batches 7 and 8, a saturating exponential over 9 and 10, a linear
+ * rise of 1.0 over the whole of train batch 2, falling linear drifts (-0.6
+ * a chunk) on the same test chunks, 1.5 sine periods over the big test chunk
+ * and a falling exponential over the last one. Mains and outliers (and the
+ * random draws) are the default ones.
  */
 import type { IonSegment } from '@repro/io';
 import type { Rng } from './rng';
@@ -40,6 +48,25 @@ export type DriftPiece =
       /** drift(i) = slopePerRow * (i - start); `perTenSeconds` is the same slope per 100,000 rows. */
       slopePerRow: number;
       rise: number;
+    }
+  | {
+      kind: 'sine';
+      file: IonFileKind;
+      start: number;
+      end: number;
+      /** drift(i) = amplitude * sin(2 * pi * cycles * (i - start) / (end - start) + phase). */
+      amplitude: number;
+      cycles: number;
+      phase: number;
+    }
+  | {
+      kind: 'exp';
+      file: IonFileKind;
+      start: number;
+      end: number;
+      /** drift(i) = amplitude * (1 - exp(-(i - start) / tauRows)). */
+      amplitude: number;
+      tauRows: number;
     };
 
 export interface MainsPiece {
@@ -76,12 +103,43 @@ export interface DriftPlanOptions {
   testLinearDrift: boolean;
   outliers: boolean;
   outlierSigma: number;
+  /** The drift shapes: the real data's (default) or the drift-other variant's. @default 'default' */
+  drift?: 'default' | 'other';
 }
 
 export interface DriftPlan {
   drifts: DriftPiece[];
   mains: MainsPiece[];
   outliers: OutlierWindow[];
+}
+
+/** The drift-other variant's shapes (see the top of this file). */
+function otherDrifts(train: IonSegment[], test: IonSegment[], testLinearDrift: boolean): DriftPiece[] {
+  const drifts: DriftPiece[] = [];
+  const span = (a: IonSegment, z: IonSegment) => ({ start: a.start, end: z.end });
+  drifts.push({ kind: 'sine', file: 'train', ...span(train[6], train[7]), amplitude: 3, cycles: 1, phase: 0 });
+  {
+    const s = span(train[8], train[9]);
+    drifts.push({ kind: 'exp', file: 'train', ...s, amplitude: 4, tauRows: (s.end - s.start) / 6 });
+  }
+  {
+    const b = train[1];
+    const len = b.end - b.start;
+    drifts.push({ kind: 'linear', file: 'train', start: b.start, end: b.end, slopePerRow: 1 / len, rise: 1 });
+  }
+  if (testLinearDrift) {
+    for (const c of TEST_LINEAR_DRIFT_CHUNKS) {
+      const ch = test[c];
+      const len = ch.end - ch.start;
+      drifts.push({ kind: 'linear', file: 'test', start: ch.start, end: ch.end, slopePerRow: -0.6 / len, rise: -0.6 });
+    }
+  }
+  drifts.push({ kind: 'sine', file: 'test', start: test[10].start, end: test[10].end, amplitude: 2.5, cycles: 1.5, phase: 0 });
+  {
+    const c = test[11];
+    drifts.push({ kind: 'exp', file: 'test', start: c.start, end: c.end, amplitude: -2, tauRows: (c.end - c.start) / 4 });
+  }
+  return drifts;
 }
 
 export function driftPlan(train: IonSegment[], test: IonSegment[], rng: Rng, options: DriftPlanOptions): DriftPlan {
@@ -106,6 +164,7 @@ export function driftPlan(train: IonSegment[], test: IonSegment[], rng: Rng, opt
     const big = test[10];
     drifts.push({ kind: 'halfSine', file: 'test', start: big.start, end: big.end, amplitude: HALF_SINE_AMPLITUDE });
   }
+  if (options.drift === 'other') drifts.splice(0, drifts.length, ...otherDrifts(train, test, options.testLinearDrift));
   const mains: MainsPiece[] = [];
   for (const [file, segs] of [['train', train], ['test', test]] as const) {
     for (const s of segs) {
@@ -143,6 +202,11 @@ export function addDrift(plan: DriftPlan, file: IonFileKind, start: number, out:
     if (d.kind === 'halfSine') {
       const w = Math.PI / (d.end - d.start);
       for (let i = a; i < z; i++) out[i - start] += d.amplitude * Math.sin(w * (i - d.start));
+    } else if (d.kind === 'sine') {
+      const w = (2 * Math.PI * d.cycles) / (d.end - d.start);
+      for (let i = a; i < z; i++) out[i - start] += d.amplitude * Math.sin(w * (i - d.start) + d.phase);
+    } else if (d.kind === 'exp') {
+      for (let i = a; i < z; i++) out[i - start] += d.amplitude * (1 - Math.exp(-(i - d.start) / d.tauRows));
     } else {
       for (let i = a; i < z; i++) out[i - start] += d.slopePerRow * (i - d.start);
     }

@@ -42,8 +42,9 @@ import { synthProgress } from '../progress';
 import { SynthStopped, type SynthOptions, type SynthSummary } from '../types';
 import { decodeSegment } from './bayesDecoder';
 import { addDrift, addMains, driftPlan, outlierSigmas, type DriftPlan, type IonFileKind } from './drift';
-import { CHANNEL_MODELS, groupChain, occupancyKey, type GroupChain } from './markovModel';
+import { groupChain, occupancyKey, type GroupChain } from './markovModel';
 import { Rng } from './rng';
+import { ionVariant } from './variants';
 
 export const COMPETITION = 'ion-switching';
 
@@ -101,10 +102,15 @@ export function meanOfOpen(group: number): Float64Array {
   return Float64Array.from({ length: g.channels + 1 }, (_, o) => SIGNAL_SCALE * o + recordings * SIGNAL_INTERCEPT);
 }
 
-/** Total noise sigma of a group (all its recordings). */
-export function groupSigma(group: number): number {
+/** Total noise sigma of a group (all its recordings), given the per-recording sigmas. */
+export function groupSigma(group: number, perRecording: readonly number[] = NOISE_SIGMA_PER_RECORDING): number {
   const recordings = ION_GROUPS[group].channels > 5 ? 2 : 1;
-  return NOISE_SIGMA_PER_RECORDING[group] * Math.sqrt(recordings);
+  return perRecording[group] * Math.sqrt(recordings);
+}
+
+/** Per-recording noise sigmas of a variant: the default ones times `scale`, rounded to 4 decimals. */
+export function noiseSigmas(scale: number): readonly number[] {
+  return scale === 1 ? NOISE_SIGMA_PER_RECORDING : NOISE_SIGMA_PER_RECORDING.map((s) => Math.round(s * scale * 1e4) / 1e4);
 }
 
 /** Rounding baseline: the nearest level of the cleaned signal, clipped to 0..10. */
@@ -132,6 +138,7 @@ function simulateSegment(
   plan: DriftPlan,
   seed: number,
   hidden: Uint16Array,
+  sigma: number,
 ): SegmentOut {
   const rng = new Rng(seed, (file === 'train' ? 1000 : 2000) + seg.index);
   const len = seg.end - seg.start;
@@ -142,7 +149,6 @@ function simulateSegment(
   // Dense occupancy-key -> index lookup for one recording.
   const lookup = new Int32Array((perRec + 1) ** k).fill(-1);
   for (const [key, idx] of occ.index) lookup[key] = idx;
-  const sigma = NOISE_SIGMA_PER_RECORDING[seg.group];
 
   const signal = new Float64Array(len);
   const open = new Uint8Array(len);
@@ -233,6 +239,7 @@ async function generateFile(
   plan: DriftPlan,
   seed: number,
   figures: boolean,
+  noise: readonly number[],
   log: (l: string) => void,
   onRows: (n: number) => void,
 ): Promise<FileResult> {
@@ -252,7 +259,7 @@ async function generateFile(
   await streamCsv(file, header, async (out) => {
     for (const seg of segments) {
       const chain = chains[seg.group];
-      const s = simulateSegment(seg, kind, chain, plan, seed, res.hidden);
+      const s = simulateSegment(seg, kind, chain, plan, seed, res.hidden, noise[seg.group]);
       const len = seg.end - seg.start;
       for (let t = 0; t < len; t++) {
         const row = seg.start + t;
@@ -271,7 +278,7 @@ async function generateFile(
           clean[t] = s.signal[t] - s.drift[t] - s.mains[t];
           res.rounding[seg.start + t] = roundingPrediction(clean[t], seg.group);
         }
-        const base = groupSigma(seg.group);
+        const base = groupSigma(seg.group, noise);
         let sigma: number | Float64Array = base;
         if (s.outlier) {
           const o = s.outlier;
@@ -349,6 +356,9 @@ export async function generateIonSwitching(options: IonGenerateOptions): Promise
   const log = options.log ?? (() => {});
   const { outDir, scale, seed } = options;
   const figures = options.figures ?? true;
+  const variantName = options.variant ?? 'default';
+  const variant = ionVariant(variantName);
+  const noise = noiseSigmas(variant.noiseScale);
   const rows = options.rows ?? ION_SCALES[scale];
   if (!rows) throw new RangeError(`ion-switching: unknown scale '${scale}' (expected smoke, default or kaggle)`);
   const train = ionTrainLayout(rows.trainRows);
@@ -358,9 +368,10 @@ export async function generateIonSwitching(options: IonGenerateOptions): Promise
     testLinearDrift: options.testLinearDrift ?? true,
     outliers: options.outliers ?? true,
     outlierSigma: OUTLIER_SIGMA,
+    drift: variant.drift,
   });
-  const chains = ION_GROUPS.map((g) => groupChain(g.id, g.channels));
-  log(`ion-switching: ${rows.trainRows} train + ${rows.testRows} test rows (scale ${scale}, seed ${seed})`);
+  const chains = ION_GROUPS.map((g) => groupChain(g.id, g.channels, variant.channelModels[g.id]));
+  log(`ion-switching: ${rows.trainRows} train + ${rows.testRows} test rows (scale ${scale}, seed ${seed}${variantName !== 'default' ? `, variant ${variantName}` : ''})`);
 
   // Kaggle scale takes minutes: a progress bar over the rows (one line per batch at smoke scale).
   const parts: [IonFileKind, IonSegment[], number, number][] = [
@@ -379,7 +390,7 @@ export async function generateIonSwitching(options: IonGenerateOptions): Promise
     for (const [i, [kind, segments, nRows, offset]] of parts.entries()) {
       let r = done[i];
       if (!r) {
-        r = await generateFile(kind, outDir, segments, nRows, offset, chains, plan, seed, figures, bar ? () => undefined : log, (n) => bar?.increment(n));
+        r = await generateFile(kind, outDir, segments, nRows, offset, chains, plan, seed, figures, noise, bar ? () => undefined : log, (n) => bar?.increment(n));
         saveFileResult(outDir, kind, r);
         written++;
         if (options.stopAfter !== undefined && written >= options.stopAfter && i + 1 < parts.length) {
@@ -443,10 +454,12 @@ export async function generateIonSwitching(options: IonGenerateOptions): Promise
     perClass.testBayes = Array.from(perClassF1(te.open, te.bayes, labels).f1);
   }
   const seconds = (Date.now() - t0) / 1000;
-  const summary: SynthSummary = { competition: COMPETITION, scale, seed, files, figures: fig, seconds };
+  const summary: SynthSummary = { competition: COMPETITION, scale, seed, variant: variantName, files, figures: fig, seconds };
 
   const truth = {
     ...summary,
+    heldOut: variant.heldOut,
+    variantDescription: variant.description,
     generator: 'tools/synth/ion-switching',
     layout: {
       trainRows: rows.trainRows,
@@ -484,8 +497,8 @@ export async function generateIonSwitching(options: IonGenerateOptions): Promise
           stationary: Array.from(c.pi),
           openProbability: c.pi.reduce((a, v, j) => a + v * c.model.open[j], 0),
         },
-        noiseSigmaPerRecording: NOISE_SIGMA_PER_RECORDING[g.id],
-        noiseSigma: groupSigma(g.id),
+        noiseSigmaPerRecording: noise[g.id],
+        noiseSigma: groupSigma(g.id, noise),
         offset: (c.recordings - 1) * SIGNAL_INTERCEPT,
         levelOfOpen: Array.from(meanOfOpen(g.id)),
         hiddenState: {
@@ -522,7 +535,7 @@ export async function generateIonSwitching(options: IonGenerateOptions): Promise
           }
         : {}),
     },
-    channelModels: CHANNEL_MODELS.map((m) => m.name),
+    channelModels: variant.channelModels.map((m) => m.name),
   };
   writeJson(path.join(outDir, 'truth.json'), truth);
   fs.rmSync(path.join(outDir, RESUME_DIR), { recursive: true, force: true });

@@ -9,6 +9,7 @@ export { planMoaLayout, MOA_SCALES, MIN_LARGE_DRUG_ROWS, type MoaLayout } from '
 
 export const generator: SynthGenerator = {
   competition: COMPETITION,
+  variants: { default: { description: 'the generator the project was built and tuned on', heldOut: false } },
   realFilesPresent(dir: string): boolean {
     if (fs.existsSync(path.join(dir, 'truth.json'))) return false;
     return Object.values(MOA_FILES).every((f) => fs.existsSync(path.join(dir, f)));

@@ -1,0 +1,96 @@
+// Generator variants (`--variant`): the default output is unchanged, every variant generates and
+// names itself and its ceiling/floor in truth.json, unknown names are refused with the list, and a
+// set or partial build of another variant is neither kept as if it were this one nor resumed into.
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { readJson } from '@repro/io';
+import { GENERATORS, main } from './cli';
+import { sameFiles } from './testing';
+import { ION_VARIANTS, generateIonSwitching } from './ion-switching';
+
+let root: string;
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-variants-'));
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+async function run(argv: string[]): Promise<string> {
+  const lines: string[] = [];
+  const spy = jest.spyOn(console, 'log').mockImplementation((l: string) => void lines.push(String(l)));
+  try {
+    await main(argv);
+  } finally {
+    spy.mockRestore();
+  }
+  return lines.join('\n');
+}
+
+const md5 = (file: string): string => createHash('md5').update(fs.readFileSync(file)).digest('hex');
+
+describe('--variant', () => {
+  it('default: the files of today (pinned checksums, made before variants existed) and the same with --variant default', async () => {
+    const plain = path.join(root, 'ion-plain');
+    const named = path.join(root, 'ion-default');
+    await run(['ion-switching', '--scale', 'smoke', '--data-dir', plain]);
+    await run(['ion-switching', '--scale', 'smoke', '--variant', 'default', '--data-dir', named]);
+    expect(md5(path.join(plain, 'train.csv'))).toBe('334515e3901d933b65ec9c62a1973c2c');
+    expect(md5(path.join(plain, 'test.csv'))).toBe('dcee4625c67e2a46d7857ad3a7ea813c');
+    expect(sameFiles(plain, named)).toEqual([]);
+    expect(readJson(path.join(plain, 'truth.json'))).toMatchObject({ variant: 'default', heldOut: false });
+  });
+
+  it('a set of another variant is kept and the request refused without --force; the partial build of another variant is not resumed', async () => {
+    const d = path.join(root, 'ion-other');
+    await expect(run(['ion-switching', '--scale', 'smoke', '--variant', 'noise-high', '--data-dir', d, '--stop-after', '1'])).rejects.toThrow(/stopped after/);
+    expect(readJson(path.join(`${d}.partial`, '.synth-partial.json'))).toMatchObject({ variant: 'noise-high' });
+    const log = await run(['ion-switching', '--scale', 'smoke', '--variant', 'rates-fast', '--data-dir', d]);
+    expect(log).toMatch(/discarding the interrupted build in .*\(of ion-switching scale smoke, seed 42, variant noise-high\); building scale smoke, seed 42, variant rates-fast from the start/);
+    const truth = readJson<Record<string, unknown> & { figures: Record<string, number> }>(path.join(d, 'truth.json'));
+    expect(truth).toMatchObject({ variant: 'rates-fast', heldOut: false });
+    expect(truth.figures.bayesMacroF1).toBeGreaterThan(truth.figures.roundingMacroF1);
+    await expect(run(['ion-switching', '--scale', 'smoke', '--variant', 'noise-high', '--data-dir', d])).rejects.toThrow(
+      /already holds a synthetic set of scale smoke, seed 42, variant rates-fast; it is kept.*--variant noise-high/,
+    );
+    // No flag asks for nothing in particular: the set there is kept.
+    expect(await run(['ion-switching', '--data-dir', d])).toMatch(/variant rates-fast[\s\S]*already there; kept/);
+  });
+
+  it('an unknown name is an error listing the known ones; `--variant list` lists them with held-out ones marked', async () => {
+    await expect(run(['ion-switching', '--variant', 'nope', '--data-dir', path.join(root, 'x')])).rejects.toThrow(
+      /ion-switching has no variant 'nope'; known variants:\n\s+default .*\n\s+kinetics-2state/,
+    );
+    expect(fs.existsSync(path.join(root, 'x'))).toBe(false);
+    for (const [competition, gen] of Object.entries(GENERATORS)) {
+      const list = await run([competition, '--variant', 'list']);
+      expect(list.split('\n')).toHaveLength(Object.keys(gen.variants).length);
+      expect(Object.keys(gen.variants)[0]).toBe('default');
+    }
+    expect(await run(['ion-switching', '--variant', 'list'])).toMatch(/kinetics-inactivating\s+\[held out\]/);
+  });
+});
+
+describe('ion-switching variants', () => {
+  it('at least two are held out, and the kinetics, rates, noise and drift families are there', () => {
+    expect(Object.values(ION_VARIANTS).filter((v) => v.heldOut).length).toBeGreaterThanOrEqual(2);
+    for (const n of ['kinetics-2state', 'kinetics-inactivating', 'rates-slow', 'rates-fast', 'noise-high', 'drift-other']) expect(ION_VARIANTS[n]).toBeDefined();
+  });
+
+  // A quarter of the smoke rows: all variants in a few seconds.
+  it.each(Object.keys(ION_VARIANTS).filter((v) => v !== 'default'))('%s generates; its truth.json names it, its ceiling and rounding baseline', async (variant) => {
+    const d = path.join(root, `ion-${variant}`);
+    const s = await generateIonSwitching({ outDir: d, scale: 'smoke', seed: 3, variant, rows: { trainRows: 10_000, testRows: 4_000 } });
+    expect(s.variant).toBe(variant);
+    const truth = readJson<{ variant: string; heldOut: boolean; figures: Record<string, number>; groups: Array<{ channelModel: { states: string[] } }> }>(
+      path.join(d, 'truth.json'),
+    );
+    expect(truth.variant).toBe(variant);
+    expect(truth.heldOut).toBe(ION_VARIANTS[variant].heldOut);
+    expect(truth.figures.bayesMacroF1).toBeGreaterThan(0.8);
+    expect(truth.figures.roundingMacroF1).toBeGreaterThan(0.6);
+    expect(truth.figures.bayesMacroF1).toBeGreaterThan(truth.figures.roundingMacroF1);
+    expect(truth.groups[0].channelModel.states).toEqual(ION_VARIANTS[variant].channelModels[0].states);
+    fs.rmSync(d, { recursive: true, force: true });
+  });
+});
