@@ -5,9 +5,11 @@ import { featureCount, validateConfig, type IonSwitchingConfig } from './config'
 const dir = path.resolve(__dirname, '..');
 
 describe('configs', () => {
-  it.each(['smoke', 'default', 'default-wavenet', 'kaggle', 'kaggle-variants'])('%s is valid and feeds the seed its 19 features', (name) => {
+  it.each(['smoke', 'default', 'default-wavenet', 'kaggle', 'kaggle-variants'])('%s is valid and feeds the seed its 19 features (+ 11 HMM posteriors in default and smoke)', (name) => {
     const c = validateConfig(loadConfig<IonSwitchingConfig>(dir, name, {}), name);
-    expect(featureCount(c)).toBe(19);
+    const hmm = name.startsWith('default') || name === 'smoke';
+    expect([c.features.hmm.enabled, c.features.hmm.asInput, c.ensemble.hmm]).toEqual([hmm, hmm, hmm]);
+    expect(featureCount(c)).toBe(hmm ? 30 : 19);
     // the first member is "the model"; kaggle and default train the write-up's one model, smoke two so that ensemble has a blend
     const first = { 'default-wavenet': 'wavenet', 'kaggle-variants': 'cbr' }[name] ?? 'cgtw';
     expect(c.train.members[0]).toBe(first);
@@ -48,5 +50,10 @@ describe('configs', () => {
     expect(() => validateConfig(bad, 'x.json')).toThrow(/members\.cgtw\.widths: .*dModel \(12\) must equal 2 \* gru2 \(16\)/);
     expect(() => validateConfig({ ...c, ensemble: { ...c.ensemble, forest: 'yes' as unknown as boolean } }, 'x.json')).toThrow(/x\.json.*ensemble\.forest must be true or false, got "yes"/);
     expect(() => validateConfig({ ...c, ensemble: { ...c.ensemble, jointRounds: -1 } }, 'x.json')).toThrow(/ensemble\.jointRounds must be an integer >= 0, got -1/);
+    const hmm = c.features.hmm;
+    expect(() => validateConfig({ ...c, features: { ...c.features, hmm: { ...hmm, enabled: false } } }, 'x.json')).toThrow(/features\.hmm\.asInput needs features\.hmm\.enabled true/);
+    expect(() => validateConfig({ ...c, features: { ...c.features, hmm: { ...hmm, iterations: 0 } } }, 'x.json')).toThrow(/features\.hmm\.iterations must be an integer >= 1, got 0/);
+    expect(() => validateConfig({ ...c, clean: { ...c.clean, normalise: false } }, 'x.json')).toThrow(/features\.hmm needs clean\.normalise true/);
+    expect(() => validateConfig({ ...c, ensemble: { ...c.ensemble, hmm: 1 as unknown as boolean } }, 'x.json')).toThrow(/ensemble\.hmm must be true or false, got 1/);
   });
 });

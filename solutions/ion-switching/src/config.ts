@@ -79,6 +79,22 @@ export interface IonSwitchingConfig {
        */
       perGroup: boolean;
     };
+    /**
+     * Extra (not in the write-up): a Gaussian hidden Markov model per channel-count group, fitted by
+     * Baum-Welch on the cleaned train signal (hidden states = open-channel counts of the group, full
+     * transition matrix), decoding every row's posterior over the 11 counts (src/hmm.ts; cached in
+     * `<run>/hmm/`). Unsupervised, so its train posteriors need no folds.
+     */
+    hmm: {
+      /** Fit the HMMs and compute the posteriors (needed by asInput and ensemble.hmm). */
+      enabled: boolean;
+      /** Append the 11 posteriors to the model inputs (as the forest probabilities). */
+      asInput: boolean;
+      /** Most Baum-Welch iterations per group. */
+      iterations: number;
+      /** Free emission mean per state instead of slope * k + intercept. */
+      perStateMeans: boolean;
+    };
   };
   sequence: {
     /** Samples per sequence (the public kernel's GROUP_BATCH_SIZE 4000; the write-up's code takes it as shape_[0]). Must divide the train batch length. */
@@ -148,6 +164,8 @@ export interface IonSwitchingConfig {
      * moved with the rule fixed, then the rule re-searched); 0 keeps the separately tuned ones.
      */
     jointRounds: number;
+    /** Blend each run's HMM posteriors (hmm/, with features.hmm.enabled) as one more member. */
+    hmm: boolean;
   };
 }
 
@@ -175,6 +193,11 @@ export function validateConfig(c: IonSwitchingConfig, file: string): IonSwitchin
     fail(file, 'features.rfc.nEstimators, maxDepth, maxFeatures, minSamplesLeaf and nJobs must be integers >= 1');
   }
   if (!(r.maxSamples > 0 && r.maxSamples <= 1)) fail(file, `features.rfc.maxSamples must be a fraction in (0, 1], got ${r.maxSamples}`);
+  const hm = f.hmm;
+  if (!hm || typeof hm.enabled !== 'boolean' || typeof hm.asInput !== 'boolean' || typeof hm.perStateMeans !== 'boolean') fail(file, 'features.hmm needs enabled, asInput and perStateMeans (true or false)');
+  if (!isInt(hm.iterations, 1)) fail(file, `features.hmm.iterations must be an integer >= 1, got ${hm.iterations}`);
+  if (hm.asInput && !hm.enabled) fail(file, 'features.hmm.asInput needs features.hmm.enabled true');
+  if (hm.enabled && !clean.normalise) fail(file, 'features.hmm needs clean.normalise true (the HMM starts from the signal on the 0..10 open-channel scale)');
   if (!isInt(s.length, 1) || !isInt(s.fold, 1) || s.length % s.fold !== 0) fail(file, `sequence.length (${s.length}) must be a positive multiple of sequence.fold (${s.fold})`);
   if (!isInt(t.folds, 2)) fail(file, `train.folds must be an integer >= 2, got ${t.folds}`);
   if (!isInt(t.epochs, 1) || !isInt(t.batchSize, 1) || !isInt(t.predictBatchSize, 1)) fail(file, 'train.epochs, batchSize and predictBatchSize must be integers >= 1');
@@ -209,11 +232,12 @@ export function validateConfig(c: IonSwitchingConfig, file: string): IonSwitchin
   }
   if (!isInt(c.ensemble.thresholdSweeps, 0)) fail(file, `ensemble.thresholdSweeps must be an integer >= 0, got ${c.ensemble.thresholdSweeps}`);
   if (typeof c.ensemble.forest !== 'boolean') fail(file, `ensemble.forest must be true or false, got ${JSON.stringify(c.ensemble.forest)}`);
+  if (typeof c.ensemble.hmm !== 'boolean') fail(file, `ensemble.hmm must be true or false, got ${JSON.stringify(c.ensemble.hmm)}`);
   if (!isInt(c.ensemble.jointRounds, 0)) fail(file, `ensemble.jointRounds must be an integer >= 0, got ${c.ensemble.jointRounds}`);
   return c;
 }
 
-/** Number of model input features: lags, signal^2, 11 forest probabilities. */
+/** Number of model input features: lags, signal^2, 11 forest probabilities, 11 HMM posteriors. */
 export function featureCount(c: IonSwitchingConfig): number {
-  return c.features.lags.length + (c.features.signalSquared ? 1 : 0) + (c.features.rfc.enabled ? 11 : 0);
+  return c.features.lags.length + (c.features.signalSquared ? 1 : 0) + (c.features.rfc.enabled ? 11 : 0) + (c.features.hmm.asInput ? 11 : 0);
 }

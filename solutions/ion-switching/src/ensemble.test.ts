@@ -1,5 +1,5 @@
 import { macroF1 } from '@repro/metrics';
-import { applyRule, applyThresholds, expectedValue, scaledArgmax, searchClassScales, searchThresholds, tuneWeightsWithRule } from './ensemble';
+import { applyRule, applyThresholds, chooseFinal, expectedValue, scaledArgmax, searchClassScales, searchThresholds, tuneWeightsWithRule } from './ensemble';
 
 describe('threshold search on the expected value', () => {
   it('applyThresholds counts the thresholds below each value; k + 0.5 is rounding', () => {
@@ -103,5 +103,22 @@ describe('weights and rule tuned together', () => {
     expect(r.rule).toBe('thresholds');
     expect(Array.from(r.weights)).toEqual([0.5, 0.5]);
     expect(r.thresholds).toEqual(rounding);
+  });
+});
+
+describe('chooseFinal', () => {
+  it('takes the highest OOF macro F1, the earlier option on a tie, and says why', () => {
+    const opts = [
+      { name: 'blend', oofMacroF1: 0.87 },
+      { name: 'member a alone', oofMacroF1: 0.86 },
+      { name: 'rounding of the cleaned signal', oofMacroF1: 0.88 },
+    ];
+    const c = chooseFinal(opts);
+    expect(c.index).toBe(2);
+    expect(c.reason).toBe('rounding of the cleaned signal: the highest OOF macro F1 (0.88000), 0.01000 above the next, blend (0.87000)');
+    expect(chooseFinal([{ name: 'blend', oofMacroF1: 0.9 }, { name: 'rounding', oofMacroF1: 0.9 }]).index).toBe(0);
+    expect(chooseFinal([{ name: 'blend', oofMacroF1: 0.9 }, { name: 'rounding', oofMacroF1: 0.9 }]).reason).toMatch(/a tie goes to the earlier option/);
+    expect(chooseFinal([{ name: 'x', oofMacroF1: 0.5 }]).reason).toBe('x: the only option (0.50000)');
+    expect(() => chooseFinal([])).toThrow(/no option/);
   });
 });

@@ -13,8 +13,6 @@ import {
   listRuns,
   loadNpy,
   readIonSwitchingSampleSubmission,
-  readIonSwitchingTest,
-  readIonSwitchingTrain,
   readJson,
   saveNpy,
   takeRowsInOrder,
@@ -25,6 +23,7 @@ import {
 } from '@repro/io';
 import { macroF1 } from '@repro/metrics';
 import type { IonSwitchingConfig } from './config';
+import { loadAndClean, roundLabels } from './data';
 import { argmaxRows } from './features';
 import { perGroupF1, readTestTruth, SOLUTION, writeConfusionSvg } from './train';
 
@@ -35,7 +34,7 @@ export interface EnsembleContext {
   runsRoot: string;
   /**
    * --members: blend only these ('<member>' in every run, or '<runId>/<member>'; 'forest' is a
-   * run's forest). By default every member each run's config lists, and its forest.
+   * run's forest, 'hmm' its HMM posteriors). By default every member each run's config lists, and its forest.
    */
   members?: string[];
 }
@@ -230,6 +229,28 @@ export function tuneWeightsWithRule(
   return { weights: w.map((v) => v / sum), rule, thresholds: th, scales: sc, f1: best };
 }
 
+/** One option of the final choice and its OOF macro F1. */
+export interface FinalOption {
+  name: string;
+  oofMacroF1: number;
+}
+
+/** The option with the highest OOF macro F1 (the earliest on a tie), and why, in words. */
+export function chooseFinal(options: readonly FinalOption[]): { index: number; reason: string } {
+  if (options.length === 0) throw new Error('chooseFinal: no option');
+  let index = 0;
+  options.forEach((o, k) => {
+    if (o.oofMacroF1 > options[index].oofMacroF1) index = k;
+  });
+  const rest = options.filter((_, k) => k !== index);
+  const runnerUp = rest.length ? rest.reduce((a, b) => (b.oofMacroF1 > a.oofMacroF1 ? b : a)) : undefined;
+  const c = options[index];
+  const reason = runnerUp
+    ? `${c.name}: the highest OOF macro F1 (${c.oofMacroF1.toFixed(5)}), ${(c.oofMacroF1 - runnerUp.oofMacroF1).toFixed(5)} above the next, ${runnerUp.name} (${runnerUp.oofMacroF1.toFixed(5)})${c.oofMacroF1 === runnerUp.oofMacroF1 ? '; a tie goes to the earlier option' : ''}`
+    : `${c.name}: the only option (${c.oofMacroF1.toFixed(5)})`;
+  return { index, reason };
+}
+
 /** Why a member cannot be blended: the file at fault and which step makes it. */
 interface Missing {
   file: string;
@@ -295,6 +316,10 @@ function loadMembers(ctx: EnsembleContext, nTrain: number, nTest: number, log: (
     if (ctx.config.ensemble.forest && rc.features?.rfc?.enabled) {
       expected.push({ name: `${r.id}/forest`, run: r, member: 'forest', oofFile: path.join(r.dir, 'rfc', 'oof.npy'), testFile: path.join(r.dir, 'rfc', 'test.npy'), testStep: 'train' });
     }
+    // The HMM posteriors (train and test) are made by train as well.
+    if (ctx.config.ensemble.hmm && rc.features?.hmm?.enabled) {
+      expected.push({ name: `${r.id}/hmm`, run: r, member: 'hmm', oofFile: path.join(r.dir, 'hmm', 'oof.npy'), testFile: path.join(r.dir, 'hmm', 'test.npy'), testStep: 'train' });
+    }
   }
   let selected = expected;
   if (ctx.members) {
@@ -304,7 +329,7 @@ function loadMembers(ctx: EnsembleContext, nTrain: number, nTest: number, log: (
     if (unknown.length || tokens.length === 0) {
       throw new DataError(
         path.join(ctx.runsRoot, SOLUTION),
-        `--members names ${unknown.map((t) => `'${t}'`).join(', ') || 'no member'}, which matches no member (members: ${expected.map((e) => e.name).join(', ') || 'none: no trained run here'}; a bare name such as 'wavenet' or 'forest' means that member of every run)`,
+        `--members names ${unknown.map((t) => `'${t}'`).join(', ') || 'no member'}, which matches no member (members: ${expected.map((e) => e.name).join(', ') || 'none: no trained run here'}; a bare name such as 'wavenet', 'forest' or 'hmm' means that member of every run)`,
       );
     }
     selected = expected.filter((e) => tokens.some((t) => matches(e, t)));
@@ -320,9 +345,10 @@ function loadMembers(ctx: EnsembleContext, nTrain: number, nTest: number, log: (
           (others.length ? `, or leave it out with --members ${others.join(',')}` : ''),
       );
     }
-    // Runs with the same seed, data and forest settings share one forest: blend it once.
-    const same = e.member === 'forest' ? members.find((x) => x.name.endsWith('/forest') && sameBytes(x.oof, m.oof)) : undefined;
-    if (same) log(`  skip ${e.name}: the same forest as ${same.name}`);
+    // Runs with the same seed, data and forest settings share one forest: blend it once (the HMM
+    // depends on no seed: runs on the same data share it).
+    const same = e.member === 'forest' || e.member === 'hmm' ? members.find((x) => x.name.endsWith(`/${e.member}`) && sameBytes(x.oof, m.oof)) : undefined;
+    if (same) log(`  skip ${e.name}: the same ${e.member} as ${same.name}`);
     else members.push(m);
   }
   return members;
@@ -338,8 +364,10 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
     process.stdout.write(l + '\n');
   };
   const t0 = performance.now();
-  const train = await readIonSwitchingTrain(ctx.config.data.dir);
-  const test = await readIonSwitchingTest(ctx.config.data.dir);
+  // Cleaned as train cleans them: the rounding baseline (round the cleaned signal) is a candidate.
+  const data = await loadAndClean(ctx.config, () => {});
+  const train = data.train;
+  const test = data.test;
   // Kaggle scores by sample_submission.csv's times, in its order: checked before blending.
   const sample = await readIonSwitchingSampleSubmission(ctx.config.data.dir);
   const order = ionSubmissionOrder(test, sample);
@@ -402,7 +430,19 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
   const starts = [...new Set([separate.reduce(byFinal), blends.reduce(byFinal)])];
   const joint = members.length > 1 && ctx.config.ensemble.jointRounds > 0 ? starts.map(together) : [];
   const candidates = [...separate, ...joint];
-  const best = candidates.reduce(byFinal);
+  // The final choice, on OOF only: the best blend (weights and rule tuned as above), each member
+  // alone with its own best rule, and the trivial baseline, rounding the cleaned signal; the
+  // highest OOF macro F1 wins (on a tie the earlier option). So the submission is never worse on
+  // OOF than rounding or any member.
+  const blended = [...blends, ...joint].reduce(byFinal);
+  const options: FinalOption[] = [
+    { name: `blend (${blended.objective}; rule ${blended.rule})`, oofMacroF1: blended.final },
+    ...alone.map((c, k) => ({ name: `member ${members[k].name} alone (rule ${c.rule})`, oofMacroF1: c.final })),
+    { name: 'rounding of the cleaned signal', oofMacroF1: data.roundingF1 },
+  ];
+  const choice = chooseFinal(options);
+  const isRounding = choice.index === options.length - 1;
+  const best = choice.index === 0 || isRounding ? blended : alone[choice.index - 1];
   log(`Blend of ${members.length} member(s) on ${train.nRows} OOF rows:`);
   members.forEach((m, k) =>
     log(
@@ -417,39 +457,49 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
   const argmaxF1 = best.argmaxF1;
   const th = best.th;
   const label = (p: Float32Array) => applyRule(p, best.rule, th.thresholds, best.sc.scales);
-  const oofLabels = label(oofBlend);
-  const finalF1 = best.final;
+  const oofLabels = isRounding ? roundLabels(train.clean) : label(oofBlend);
+  const finalF1 = options[choice.index].oofMacroF1;
   const bestMember = Math.max(...memberF1);
   const bestMemberTh = Math.max(...memberTh.map((m) => m.f1));
   const bestMemberTuned = Math.max(bestMemberTh, ...memberSc.map((m) => m.f1));
   log(
-    `Chosen (${best.objective.startsWith('member') ? best.objective : `weights on ${best.objective}`}): argmax ${argmaxF1.toFixed(5)}; expected value rounded ${th.roundingF1.toFixed(5)}; with searched thresholds ${th.f1.toFixed(5)}; class-scaled argmax ${best.sc.f1.toFixed(5)}; rule ${best.rule}`,
+    `Best candidate (${best.objective.startsWith('member') ? best.objective : `weights on ${best.objective}`}): argmax ${argmaxF1.toFixed(5)}; expected value rounded ${th.roundingF1.toFixed(5)}; with searched thresholds ${th.f1.toFixed(5)}; class-scaled argmax ${best.sc.f1.toFixed(5)}; rule ${best.rule}`,
   );
   log(`Thresholds: ${th.thresholds.map((v) => v.toFixed(3)).join(', ')}; class scales: ${best.sc.scales.map((v) => v.toFixed(3)).join(', ')}`);
   log(
     `Ensemble OOF macro F1 = ${finalF1.toFixed(5)} vs best single member ${bestMember.toFixed(5)} (argmax) / ${bestMemberTh.toFixed(5)} (with its own thresholds) / ${bestMemberTuned.toFixed(5)} (its best rule)`,
   );
+  log('Final choice on OOF macro F1:');
+  options.forEach((o, k) => log(`  ${k === choice.index ? '*' : ' '} ${o.oofMacroF1.toFixed(5)}  ${o.name}`));
+  log(`Chosen: ${choice.reason}`);
   const groups = perGroupF1(y, oofLabels, train.group);
   log(`Per group: ${Object.entries(groups).map(([g, v]) => `${g} ${v.toFixed(4)}`).join(', ')}`);
 
-  const labels = label(testBlend);
+  const labels = isRounding ? roundLabels(test.clean) : label(testBlend);
   // Synthetic data only: the hidden test labels show whether the OOF-tuned choices carry over.
   const truth = readTestTruth(ctx.config.data.dir, test.nRows);
   const testF1 = truth && {
     ensemble: macroF1(truth.y, labels),
     members: Object.fromEntries(alone.map((c, k) => [members[k].name, { argmax: macroF1(truth.y, argmaxRows(members[k].test, K)), ownRule: macroF1(truth.y, applyRule(members[k].test, c.rule, c.th.thresholds, c.sc.scales)) }])),
+    rounding: macroF1(truth.y, roundLabels(test.clean)),
     bayes: truth.bayes ?? null,
   };
   if (testF1) {
     log(
-      `Test macro F1 (synthetic truth): ensemble ${testF1.ensemble.toFixed(5)}; ${Object.entries(testF1.members).map(([n, v]) => `${n} ${v.argmax.toFixed(5)} argmax / ${v.ownRule.toFixed(5)} own rule`).join('; ')}` +
+      `Test macro F1 (synthetic truth): ensemble ${testF1.ensemble.toFixed(5)}; rounding ${testF1.rounding.toFixed(5)}; ${Object.entries(testF1.members).map(([n, v]) => `${n} ${v.argmax.toFixed(5)} argmax / ${v.ownRule.toFixed(5)} own rule`).join('; ')}` +
         (truth.bayes !== undefined ? `; Bayes ceiling ${truth.bayes.toFixed(5)}` : ''),
     );
   }
   const submission = path.join(outDir, 'submission.csv');
   await writeIonSwitchingSubmission(submission, takeRowsInOrder(test.time, 1, order), takeRowsInOrder(labels, 1, order), { sample });
-  saveNpy(path.join(outDir, 'oof.npy'), oofBlend, [train.nRows, K]);
-  saveNpy(path.join(outDir, 'test_pred.npy'), testBlend, [test.nRows, K]);
+  // The chosen predictions as probabilities (rounding: one-hot of its labels).
+  const oneHot = (l: Int32Array) => {
+    const p = new Float32Array(l.length * K);
+    l.forEach((k, i) => (p[i * K + k] = 1));
+    return p;
+  };
+  saveNpy(path.join(outDir, 'oof.npy'), isRounding ? oneHot(oofLabels) : oofBlend, [train.nRows, K]);
+  saveNpy(path.join(outDir, 'test_pred.npy'), isRounding ? oneHot(labels) : testBlend, [test.nRows, K]);
   writeConfusionSvg(path.join(outDir, 'confusion_matrix.svg'), y, oofLabels, 'ion-switching ensemble: OOF confusion (row-normalised)');
   const metrics = {
     ensembleMacroF1: finalF1,
@@ -457,7 +507,9 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
     blendRoundedMacroF1: th.roundingF1,
     blendThresholdMacroF1: th.f1,
     thresholds: th.thresholds,
-    rule: best.rule,
+    rule: isRounding ? 'rounding' : best.rule,
+    choice: { chosen: options[choice.index].name, reason: choice.reason, options },
+    roundingMacroF1: data.roundingF1,
     classScales: best.sc.scales,
     blendClassScaledMacroF1: best.sc.f1,
     bestMemberTunedMacroF1: bestMemberTuned,
@@ -473,6 +525,6 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
     seconds: (performance.now() - t0) / 1000,
   };
   writeJson(path.join(outDir, 'metrics.json'), metrics);
-  log(`Submission (${test.nRows} rows, rule ${metrics.rule}) -> ${submission}`);
+  log(`Submission (${test.nRows} rows, ${isRounding ? 'rounding of the cleaned signal' : `rule ${metrics.rule}`}) -> ${submission}`);
   return metrics;
 }

@@ -162,13 +162,14 @@ export function argmaxRows(p: ArrayLike<number>, k: number): Int32Array {
 
 /**
  * The model's input per row: signal shifted by each lag (per segment, 0 outside it), signal^2,
- * then the 11 forest probabilities. Row-major rows x featureCount.
+ * then the 11 forest probabilities, then (features.hmm.asInput) the 11 HMM posteriors. Row-major rows x featureCount.
  */
 export function modelFeatures(
   config: IonSwitchingConfig,
   t: IonTable,
   rfc?: Float32Array,
   signalStats?: SignalStats,
+  hmm?: Float32Array,
 ): { x: Float32Array; cols: number; names: string[] } {
   const f = config.features;
   const lags = f.lags;
@@ -184,6 +185,11 @@ export function modelFeatures(
     if (!rfc || rfc.length !== t.nRows * ION_N_CLASSES) throw new Error(`modelFeatures: expected ${t.nRows} x 11 forest probabilities`);
     parts.push({ data: rfc, cols: ION_N_CLASSES });
     for (let k = 0; k < ION_N_CLASSES; k++) names.push(`rfc_proba_${k}`);
+  }
+  if (f.hmm.asInput) {
+    if (!hmm || hmm.length !== t.nRows * ION_N_CLASSES) throw new Error(`modelFeatures: expected ${t.nRows} x 11 HMM posteriors`);
+    parts.push({ data: hmm, cols: ION_N_CLASSES });
+    for (let k = 0; k < ION_N_CLASSES; k++) names.push(`hmm_proba_${k}`);
   }
   const cols = parts.reduce((a, p) => a + p.cols, 0);
   const x = allocTyped(Float32Array, t.nRows * cols, `the model inputs (${t.nRows} rows x ${cols})`);

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { ionTimeAt, loadConfig, saveNpy } from '@repro/io';
 import type { BackendInfo } from '@repro/layers';
 import type { IonSwitchingConfig } from './config';
-import { loadAndClean } from './data';
+import { loadAndClean, roundLabels } from './data';
 import { ensemble } from './ensemble';
 import { infer } from './infer';
 
@@ -60,6 +60,9 @@ beforeEach(() => {
   for (const [m, s] of [['cgtw', 0.6], ['wavenet', 0.5]] as const) saveNpy(path.join(runDir, 'members', m, 'oof.npy'), probs(yTrain, s, m.length), [nTrain, K]);
   saveNpy(path.join(runDir, 'rfc', 'oof.npy'), probs(yTrain, 0.4, 3), [nTrain, K]);
   saveNpy(path.join(runDir, 'rfc', 'test.npy'), probs(yTest, 0.4, 3), [nTest, K]);
+  // features.hmm and ensemble.hmm (smoke): the HMM posteriors, made by train
+  saveNpy(path.join(runDir, 'hmm', 'oof.npy'), probs(yTrain, 0.45, 4), [nTrain, K]);
+  saveNpy(path.join(runDir, 'hmm', 'test.npy'), probs(yTest, 0.45, 4), [nTest, K]);
 });
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -69,7 +72,7 @@ const submission = () => fs.readFileSync(path.join(runsRoot, 'ion-switching', 'e
 describe('ion-switching ensemble: members whose predictions are missing', () => {
   it('is an error naming the member and the infer command (it used to write a forest-only submission)', async () => {
     const err = `ensemble member 'smoke-seed1/cgtw' has no test predictions (test_pred.npy): infer has not run for it; make its predictions with ` +
-      `\`nx run ion-switching:infer --config smoke --seed 1 --data-dir ${dataDir} --runs-dir ${runsRoot}\`, or leave it out with --members smoke-seed1/wavenet,smoke-seed1/forest`;
+      `\`nx run ion-switching:infer --config smoke --seed 1 --data-dir ${dataDir} --runs-dir ${runsRoot}\`, or leave it out with --members smoke-seed1/wavenet,smoke-seed1/forest,smoke-seed1/hmm`;
     await expect(ensemble(ctx())).rejects.toThrow(err);
     expect(fs.existsSync(path.join(runsRoot, 'ion-switching', 'ensemble', 'submission.csv'))).toBe(false);
   });
@@ -85,7 +88,40 @@ describe('ion-switching ensemble: members whose predictions are missing', () => 
     const m = (await ensemble(ctx(['wavenet', 'smoke-seed1/forest']))) as { members: { name: string }[] };
     expect(m.members.map((x) => x.name)).toEqual(['smoke-seed1/wavenet', 'smoke-seed1/forest']);
     expect(submission()).toHaveLength(nTest + 1);
-    await expect(ensemble(ctx(['gru']))).rejects.toThrow(/--members names 'gru', which matches no member \(members: smoke-seed1\/cgtw, smoke-seed1\/wavenet, smoke-seed1\/forest;/);
+    await expect(ensemble(ctx(['gru']))).rejects.toThrow(/--members names 'gru', which matches no member \(members: smoke-seed1\/cgtw, smoke-seed1\/wavenet, smoke-seed1\/forest, smoke-seed1\/hmm;/);
+  });
+});
+
+describe('ion-switching ensemble: the final choice on OOF', () => {
+  it('members (and so every blend) worse than rounding the cleaned signal: rounding is chosen and writes the submission', async () => {
+    // every member predicts a permuted label (0 -> 1 -> 2 -> 0): no weights, thresholds or class
+    // scales can undo it; rounding the cleaned signal (imperfect on these 4-row batches) beats them
+    const wrong = (y: Int32Array) => Int32Array.from(y, (k) => (k + 1) % 3);
+    for (const [m, s] of [['cgtw', 0.6], ['wavenet', 0.5]] as const) {
+      saveNpy(path.join(runDir, 'members', m, 'oof.npy'), probs(wrong(yTrain), s, m.length), [nTrain, K]);
+      saveNpy(path.join(runDir, 'members', m, 'test_pred.npy'), probs(wrong(yTest), s, m.length), [nTest, K]);
+    }
+    for (const [d, a, b] of [['rfc', 'oof', 'test'], ['hmm', 'oof', 'test']] as const) {
+      saveNpy(path.join(runDir, d, `${a}.npy`), probs(wrong(yTrain), 0.5, 3), [nTrain, K]);
+      saveNpy(path.join(runDir, d, `${b}.npy`), probs(wrong(yTest), 0.5, 3), [nTest, K]);
+    }
+    const m = (await ensemble(ctx())) as Record<string, any>;
+    expect(m.rule).toBe('rounding');
+    expect(m.choice.chosen).toBe('rounding of the cleaned signal');
+    expect(m.choice.reason).toMatch(/^rounding of the cleaned signal: the highest OOF macro F1 \(0\.\d{5}\), 0\.\d+ above the next, blend/);
+    expect(m.choice.options.map((o: any) => o.name.split(' (')[0])).toEqual(['blend', 'member smoke-seed1/cgtw alone', 'member smoke-seed1/wavenet alone', 'member smoke-seed1/forest alone', 'member smoke-seed1/hmm alone', 'rounding of the cleaned signal']);
+    expect(m.ensembleMacroF1).toBe(m.roundingMacroF1);
+    const data = await loadAndClean(smoke(dataDir), () => {});
+    expect(m.roundingMacroF1).toBe(data.roundingF1);
+    expect(m.ensembleMacroF1).toBeGreaterThan(m.bestMemberTunedMacroF1);
+    expect(m.ensembleMacroF1).toBeGreaterThan(Math.max(...m.candidates.map((c: any) => Math.max(c.argmaxMacroF1, c.thresholdMacroF1, c.classScaledMacroF1))));
+    expect(submission().slice(1).map((l) => Number(l.split(',')[1]))).toEqual(Array.from(roundLabels(data.test.clean)));
+    // a good member beats rounding again once it is better on OOF: then the blend side is chosen
+    saveNpy(path.join(runDir, 'members', 'cgtw', 'oof.npy'), probs(yTrain, 0.9, 1), [nTrain, K]);
+    saveNpy(path.join(runDir, 'members', 'cgtw', 'test_pred.npy'), probs(yTest, 0.9, 1), [nTest, K]);
+    const m2 = (await ensemble(ctx())) as Record<string, any>;
+    expect(m2.rule).not.toBe('rounding');
+    expect(m2.ensembleMacroF1).toBeGreaterThanOrEqual(m2.roundingMacroF1);
   });
 });
 

@@ -30,6 +30,7 @@ import { confusionMatrix, macroF1, perClassF1 } from '@repro/metrics';
 import { featureCount, type IonSwitchingConfig } from './config';
 import { loadAndClean, roundLabels, type LoadedData } from './data';
 import { argmaxRows, columnStats, forestFeatures, modelFeatures, signalStats, standardiseColumns, rowFolds, sequenceFolds, testSequences, trainSequences, type Sequences } from './features';
+import { hmmFeatures } from './hmm';
 import { buildCnnGruTransformerWave, trainableParamCount } from './model';
 
 export const SOLUTION = 'ion-switching';
@@ -46,6 +47,8 @@ export interface Prepared {
   xTest: Float32Array;
   nFeatures: number;
   rfcOofF1?: number;
+  /** Train macro F1 of the HMM posteriors' argmax (features.hmm.enabled). */
+  hmmF1?: number;
 }
 
 /** Load, clean, build the features (forest probabilities cached in `<runDir>/rfc`), cut sequences. */
@@ -65,11 +68,20 @@ export async function prepare(config: IonSwitchingConfig, runDir: string, seed: 
     rfcTest = f.test;
     rfcOofF1 = f.oofF1;
   }
+  let hmmTrain: Float32Array | undefined;
+  let hmmTest: Float32Array | undefined;
+  let hmmF1: number | undefined;
+  if (config.features.hmm.enabled) {
+    const h = hmmFeatures({ config, train: data.train, test: data.test, dir: path.join(runDir, 'hmm'), log });
+    hmmTrain = h.oof;
+    hmmTest = h.test;
+    hmmF1 = h.oofF1;
+  }
   // The kernels' normalize(train, test): train statistics over every train row, applied to both.
   const sst = config.features.normaliseSignal ? signalStats(data.train.clean) : undefined;
   if (sst) log(`Signal normalised with the train statistics before the lags and signal^2: mean ${sst.mean.toFixed(4)}, std ${sst.std.toFixed(4)}`);
-  const tr = modelFeatures(config, data.train, rfcTrain, sst);
-  const te = modelFeatures(config, data.test, rfcTest, sst);
+  const tr = modelFeatures(config, data.train, rfcTrain, sst, hmmTrain);
+  const te = modelFeatures(config, data.test, rfcTest, sst, hmmTest);
   if (tr.cols !== featureCount(config)) throw new Error(`prepare: built ${tr.cols} features, expected ${featureCount(config)}`);
   if (config.features.standardise) {
     // Statistics of the train rows only (no labels involved), applied to train and test alike.
@@ -82,7 +94,7 @@ export async function prepare(config: IonSwitchingConfig, runDir: string, seed: 
     `Features (${tr.cols}): ${tr.names.join(', ')}; train ${trainSeq.starts.length} sequences x ${L}, test ${testSeq.starts.length}; ` +
       `feature arrays ${((tr.x.byteLength + te.x.byteLength) / 2 ** 20).toFixed(1)} MB, RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`,
   );
-  return { data, trainSeq, testSeq, seqFolds, xTrain: tr.x, xTest: te.x, nFeatures: tr.cols, rfcOofF1 };
+  return { data, trainSeq, testSeq, seqFolds, xTrain: tr.x, xTest: te.x, nFeatures: tr.cols, rfcOofF1, hmmF1 };
 }
 
 /** Copy whole sequences out of a row-major rows x cols array. */
@@ -448,15 +460,17 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
   });
   const roundingF1 = prep.data.roundingF1;
   const roundingGroups = perGroupF1(y, roundPred, tr.group);
+  const hmmGroups = config.features.hmm.enabled ? perGroupF1(y, argmaxRows(loadNpy(run.path('hmm', 'oof.npy')).data as Float32Array, K), tr.group) : undefined;
   const rows = ION_GROUPS.map((g) => {
     const mg = (model.perGroup as Record<string, number>)[g.name];
-    return `  ${g.name.padEnd(9)} model ${fmt(mg)}  rounding ${fmt(roundingGroups[g.name])}  Bayes ${fmt(truth?.perGroup[g.name]?.trainBayes)}`;
+    return `  ${g.name.padEnd(9)} model ${fmt(mg)}${hmmGroups ? `  hmm ${fmt(hmmGroups[g.name])}` : ''}  rounding ${fmt(roundingGroups[g.name])}  Bayes ${fmt(truth?.perGroup[g.name]?.trainBayes)}`;
   });
   log(`OOF macro F1 (model = member ${model.name}) = ${(model.oofMacroF1 as number).toFixed(5)}`);
   log(`OOF accuracy (model) = ${(model.oofAccuracy as number).toFixed(5)}`);
   log(`OOF macro F1 rounding baseline = ${roundingF1.toFixed(5)}`);
   if (truth?.bayes !== undefined) log(`Bayes ceiling (synthetic truth) = ${truth.bayes.toFixed(5)}`);
   if (prep.rfcOofF1 !== undefined) log(`RFC proba features alone (OOF argmax) = ${prep.rfcOofF1.toFixed(5)}`);
+  if (prep.hmmF1 !== undefined) log(`HMM posteriors alone (train argmax; unsupervised, not out of fold) = ${prep.hmmF1.toFixed(5)}`);
   log('Per group:');
   rows.forEach((r) => log(r));
   writeConfusionSvg(run.path('confusion_matrix.svg'), y, argmaxRows(loadMemberOof(run.dir, String(model.name)), K), `ion-switching ${run.id}: OOF confusion of ${model.name} (row-normalised)`);
@@ -470,6 +484,8 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
     bayesCeiling: truth?.bayes ?? null,
     bayesPerGroup: truth ? Object.fromEntries(ION_GROUPS.map((g) => [g.name, truth.perGroup[g.name]?.trainBayes ?? null])) : null,
     rfcOofMacroF1: prep.rfcOofF1 ?? null,
+    hmmMacroF1: prep.hmmF1 ?? null,
+    hmmPerGroup: hmmGroups ?? null,
     members,
     cleaning: prep.data.report,
     nTrainRows: tr.nRows,

@@ -1,0 +1,127 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { forwardBackward, simulateGaussianHmm, type GaussianHmmParams } from '@repro/features';
+import { loadConfig, type IonGroupId, type IonSegment } from '@repro/io';
+import { macroF1 } from '@repro/metrics';
+import type { IonSwitchingConfig } from './config';
+import type { IonTable } from './data';
+import { argmaxRows } from './features';
+import { hmmFeatures, initialHmm } from './hmm';
+
+const K = 11;
+
+/** Deterministic uniform [0, 1) numbers (an LCG) for the simulations. */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+/** A sticky chain over open counts 0..n (the truth the fit should find). */
+function truthOf(n: number): GaussianHmmParams {
+  const S = n + 1;
+  const trans = new Float64Array(S * S);
+  for (let i = 0; i < S; i++) {
+    for (let j = 0; j < S; j++) trans[i * S + j] = i === j ? 0.9 : Math.abs(i - j) === 1 ? 0.1 / (i === 0 || i === n ? 1 : 2) : 0;
+  }
+  return { nStates: S, trans, initial: new Float64Array(S).fill(1 / S), levels: Float64Array.from({ length: S }, (_, k) => k), slope: 1, intercept: 0, sigma: 0.3 };
+}
+
+/** A table of segments (group, rows) simulated from truthOf(channels of the group). */
+function table(parts: [IonGroupId, number][], seed: number): IonTable & { openChannels: Int32Array; truthPost: Float64Array[] } {
+  const channels = [1, 1, 3, 5, 10];
+  const n = parts.reduce((a, p) => a + p[1], 0);
+  const clean = new Float32Array(n);
+  const y = new Int32Array(n);
+  const group = new Uint8Array(n);
+  const segments: IonSegment[] = [];
+  const truthPost: Float64Array[] = [];
+  const rand = lcg(seed);
+  let at = 0;
+  parts.forEach(([g, rows], index) => {
+    const tr = truthOf(channels[g]);
+    const s = simulateGaussianHmm(tr, rows, rand);
+    clean.set(s.x, at);
+    y.set(s.states, at);
+    group.fill(g, at, at + rows);
+    segments.push({ index, start: at, end: at + rows, group: g });
+    truthPost.push(forwardBackward(tr, s.x).posteriors);
+    at += rows;
+  });
+  return { file: 'x.csv', nRows: n, time: new Float64Array(n), signal: clean, openChannels: y, batch: new Uint8Array(n), group, segments, clean, outlier: new Uint8Array(n), truthPost };
+}
+
+describe('hmm member', () => {
+  const config = loadConfig<IonSwitchingConfig>(path.join(__dirname, '..'), 'smoke', {});
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ion-hmm-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('initialHmm starts on the 0..n scale with stochastic rows', () => {
+    const p = initialHmm([Float32Array.from([0.1, 0.9, 1.2, 2.8, 3.1, 2.9])], 3);
+    expect([p.nStates, p.slope, p.intercept]).toEqual([4, 1, 0]);
+    for (let i = 0; i < 4; i++) expect(p.trans.subarray(i * 4, i * 4 + 4).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(p.sigma).toBeGreaterThanOrEqual(0.2);
+  });
+
+  it('fits per group on train, decodes train and test: posteriors over the group counts, near the true model, cached', () => {
+    const train = table([[0, 4000], [2, 4000], [2, 4000]], 1);
+    const test = table([[2, 2000], [0, 2000]], 2);
+    const logs: string[] = [];
+    const h = hmmFeatures({ config, train, test, dir, log: (l) => logs.push(l) });
+    expect(h.oof.length).toBe(train.nRows * K);
+    expect(h.test.length).toBe(test.nRows * K);
+    for (const [t, p] of [[train, h.oof], [test, h.test]] as const) {
+      for (let i = 0; i < t.nRows; i++) {
+        const row = p.subarray(i * K, (i + 1) * K);
+        expect(Math.abs(row.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
+        const n = t.group[i] === 0 ? 1 : 3;
+        expect(row.subarray(n + 1).every((v) => v === 0)).toBe(true);
+      }
+    }
+    // against forward-backward with the true parameters (the Bayes decoder of this simulation)
+    const truthLabels = (t: ReturnType<typeof table>) => {
+      const out = new Int32Array(t.nRows);
+      t.segments.forEach((s, k) => {
+        const S = t.group[s.start] === 0 ? 2 : 4;
+        for (let i = 0; i < s.end - s.start; i++) {
+          let best = 0;
+          for (let j = 1; j < S; j++) if (t.truthPost[k][i * S + j] > t.truthPost[k][i * S + best]) best = j;
+          out[s.start + i] = best;
+        }
+      });
+      return out;
+    };
+    const bayesTrain = macroF1(train.openChannels, truthLabels(train));
+    const bayesTest = macroF1(test.openChannels, truthLabels(test));
+    expect(h.oofF1).toBeGreaterThan(bayesTrain - 0.01);
+    expect(macroF1(test.openChannels, argmaxRows(h.test, K))).toBeGreaterThan(bayesTest - 0.01);
+    expect(logs.some((l) => /^HMM 3ch: 4 states, 2 batch\(es\) of 8000 rows; \d+ EM iterations/.test(l))).toBe(true);
+    const params = JSON.parse(fs.readFileSync(path.join(dir, 'params.json'), 'utf8'));
+    const g3 = params.groups.find((g: { group: string }) => g.group === '3ch');
+    expect(Math.abs(g3.params.sigma - 0.3)).toBeLessThan(0.02);
+    expect(Math.abs(g3.params.trans[1][1] - 0.9)).toBeLessThan(0.03);
+    // cached: the same posteriors reloaded; other settings recompute
+    const again = hmmFeatures({ config, train, test, dir, log: (l) => logs.push(l) });
+    expect(logs[logs.length - 1]).toMatch(/^HMM posteriors: reloaded from/);
+    expect(Buffer.compare(Buffer.from(again.oof.buffer), Buffer.from(h.oof.buffer))).toBe(0);
+    const other = { ...config, features: { ...config.features, hmm: { ...config.features.hmm, iterations: 2 } } };
+    hmmFeatures({ config: other, train, test, dir, log: (l) => logs.push(l) });
+    expect(logs[logs.length - 1]).toMatch(/^HMM posteriors: train macro F1 of the argmax 0\.\d+ \(unsupervised fit on the signal, not out of fold\)/);
+  });
+
+  it('with clean.excludeOutliers the outlier rows are left out of the fit (and still decoded)', () => {
+    const train = table([[0, 3000]], 3);
+    train.clean.fill(40, 1000, 1100); // a burst far off every level
+    train.outlier.fill(1, 1000, 1100);
+    const test = table([[0, 500]], 4);
+    const on = { ...config, clean: { ...config.clean, excludeOutliers: true } };
+    hmmFeatures({ config: on, train, test, dir, log: () => {} });
+    const sigma = JSON.parse(fs.readFileSync(path.join(dir, 'params.json'), 'utf8')).groups[0].params.sigma;
+    expect(Math.abs(sigma - 0.3)).toBeLessThan(0.03);
+    const off = { ...config, clean: { ...config.clean, excludeOutliers: false } };
+    const h = hmmFeatures({ config: off, train, test, dir, log: () => {} });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'params.json'), 'utf8')).groups[0].params.sigma).toBeGreaterThan(0.4); // the burst widens the fitted noise
+    expect(h.oof.every((v) => Number.isFinite(v))).toBe(true);
+  });
+});
