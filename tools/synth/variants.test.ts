@@ -7,8 +7,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { readJson } from '@repro/io';
 import { GENERATORS, main } from './cli';
-import { sameFiles } from './testing';
 import { ION_VARIANTS, generateIonSwitching } from './ion-switching';
+import { MOA_VARIANTS, generateMoa } from './moa';
 
 let root: string;
 beforeAll(() => {
@@ -30,15 +30,15 @@ async function run(argv: string[]): Promise<string> {
 const md5 = (file: string): string => createHash('md5').update(fs.readFileSync(file)).digest('hex');
 
 describe('--variant', () => {
-  it('default: the files of today (pinned checksums, made before variants existed) and the same with --variant default', async () => {
+  it('default: the files of today (pinned checksums, made before variants existed); --variant default asks for that same set', async () => {
     const plain = path.join(root, 'ion-plain');
-    const named = path.join(root, 'ion-default');
     await run(['ion-switching', '--scale', 'smoke', '--data-dir', plain]);
-    await run(['ion-switching', '--scale', 'smoke', '--variant', 'default', '--data-dir', named]);
     expect(md5(path.join(plain, 'train.csv'))).toBe('334515e3901d933b65ec9c62a1973c2c');
     expect(md5(path.join(plain, 'test.csv'))).toBe('dcee4625c67e2a46d7857ad3a7ea813c');
-    expect(sameFiles(plain, named)).toEqual([]);
     expect(readJson(path.join(plain, 'truth.json'))).toMatchObject({ variant: 'default', heldOut: false });
+    // Made without the flag, it is the default variant's set: kept, not refused.
+    expect(await run(['ion-switching', '--scale', 'smoke', '--variant', 'default', '--data-dir', plain])).toMatch(/already there; kept/);
+    await expect(run(['ion-switching', '--scale', 'smoke', '--variant', 'noise-low', '--data-dir', plain])).rejects.toThrow(/variant default; it is kept/);
   });
 
   it('a set of another variant is kept and the request refused without --force; the partial build of another variant is not resumed', async () => {
@@ -91,6 +91,25 @@ describe('ion-switching variants', () => {
     expect(truth.figures.roundingMacroF1).toBeGreaterThan(0.6);
     expect(truth.figures.bayesMacroF1).toBeGreaterThan(truth.figures.roundingMacroF1);
     expect(truth.groups[0].channelModel.states).toEqual(ION_VARIANTS[variant].channelModels[0].states);
+    fs.rmSync(d, { recursive: true, force: true });
+  });
+});
+
+describe('moa variants', () => {
+  it('at least two are held out', () => {
+    expect(Object.values(MOA_VARIANTS).filter((v) => v.heldOut).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(Object.keys(MOA_VARIANTS).filter((v) => v !== 'default'))('%s generates at smoke scale; its truth.json names it, its floor and baseline', async (variant) => {
+    const d = path.join(root, `moa-${variant}`);
+    const s = await generateMoa({ outDir: d, scale: 'smoke', seed: 3, variant });
+    const truth = readJson<{ variant: string; heldOut: boolean; figures: Record<string, number>; truth: { params: unknown } }>(path.join(d, 'truth.json'));
+    expect(truth.variant).toBe(variant);
+    expect(s.variant).toBe(variant);
+    expect(truth.heldOut).toBe(MOA_VARIANTS[variant].heldOut);
+    expect(truth.truth.params).toEqual({ target: MOA_VARIANTS[variant].target, latent: MOA_VARIANTS[variant].latent });
+    expect(truth.figures.floorLogLoss).toBeGreaterThan(0);
+    expect(truth.figures.floorLogLoss).toBeLessThan(truth.figures.trainMeanLogLoss);
     fs.rmSync(d, { recursive: true, force: true });
   });
 });

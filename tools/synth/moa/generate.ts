@@ -27,6 +27,7 @@ import { planMoaLayout, type DrugPlan, type RowSet } from './layout';
 import { buildLatentModel, LATENT_PARAMS, synthesizeFeatures } from './latentModel';
 import { Rng } from './rng';
 import { buildTargetModel, drawLabels, rowProbabilities, TARGET_PARAMS } from './targets';
+import { moaVariant } from './variants';
 
 export const COMPETITION = 'moa';
 
@@ -43,6 +44,8 @@ export const MOA_TRUTH_FILES = {
 } as const;
 
 export interface MoaTruth extends SynthSummary {
+  heldOut: boolean;
+  variantDescription: string;
   truth: {
     rows: { train: number; test: number; trainCtl: number; testCtl: number };
     drugs: Array<{
@@ -217,18 +220,20 @@ export async function generateMoa(options: SynthOptions): Promise<MoaTruth> {
   const at = (f: string): string => path.join(outDir, f);
   fs.mkdirSync(outDir, { recursive: true });
 
+  const variantName = options.variant ?? 'default';
+  const variant = moaVariant(variantName);
   const layout = planMoaLayout(scale, seed);
   const { drugs, train, test } = layout;
-  const targets = buildTargetModel(layout, seed);
-  const latent = buildLatentModel(targets, drugs, seed);
+  const targets = buildTargetModel(layout, seed, variant.target);
+  const latent = buildLatentModel(targets, drugs, seed, variant.latent);
   const nS = targets.nScored;
   const nAll = targets.mechanisms.length;
   const nTrain = train.sigIds.length;
   const nTest = test.sigIds.length;
-  log(`moa: ${nTrain} train / ${nTest} test rows, ${drugs.length} drugs (scale ${scale}, seed ${seed})`);
+  log(`moa: ${nTrain} train / ${nTest} test rows, ${drugs.length} drugs (scale ${scale}, seed ${seed}${variantName !== 'default' ? `, variant ${variantName}` : ''})`);
 
-  const trainX = synthesizeFeatures(latent, drugs, train, new Rng(seed, 4));
-  const testX = synthesizeFeatures(latent, drugs, test, new Rng(seed, 5));
+  const trainX = synthesizeFeatures(latent, drugs, train, new Rng(seed, 4), variant.latent);
+  const testX = synthesizeFeatures(latent, drugs, test, new Rng(seed, 5), variant.latent);
   const Ptrain = rowProbabilities(targets, drugs, train);
   const Ptest = rowProbabilities(targets, drugs, test);
   const Ytrain = drawLabels(Ptrain, new Rng(seed, 6));
@@ -343,6 +348,9 @@ export async function generateMoa(options: SynthOptions): Promise<MoaTruth> {
     competition: COMPETITION,
     scale,
     seed,
+    variant: variantName,
+    heldOut: variant.heldOut,
+    variantDescription: variant.description,
     files,
     figures: Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, round(v, 8)])),
     seconds: 0,
@@ -371,7 +379,7 @@ export async function generateMoa(options: SynthOptions): Promise<MoaTruth> {
         testScoredPositives: columnSums(Ytest, nTest, nAll, 0, nS),
         trainNonscoredPositives: nonscoredPos,
       },
-      params: { target: TARGET_PARAMS, latent: LATENT_PARAMS },
+      params: { target: variant.target, latent: variant.latent },
       stats,
       files: MOA_TRUTH_FILES,
     },

@@ -82,8 +82,7 @@ function opposite(name: string): string | null {
   return null;
 }
 
-export function buildLatentModel(targets: TargetModel, drugs: DrugPlan[], seed: number): LatentModel {
-  const L = LATENT_PARAMS;
+export function buildLatentModel(targets: TargetModel, drugs: DrugPlan[], seed: number, L: typeof LATENT_PARAMS = LATENT_PARAMS): LatentModel {
   const rng = new Rng(seed, 3);
   const K = L.pathways;
   const G = MOA_KAGGLE.genes;
@@ -181,8 +180,13 @@ function q4(v: number): number {
  * Genes and cells of one split, column-major (column c of row i at c * n + i),
  * already rounded to the 4 decimals written to the CSV.
  */
-export function synthesizeFeatures(model: LatentModel, drugs: DrugPlan[], rows: RowSet, rng: Rng): { genes: Float32Array; cells: Float32Array } {
-  const L = LATENT_PARAMS;
+export function synthesizeFeatures(
+  model: LatentModel,
+  drugs: DrugPlan[],
+  rows: RowSet,
+  rng: Rng,
+  L: typeof LATENT_PARAMS = LATENT_PARAMS,
+): { genes: Float32Array; cells: Float32Array } {
   const { K } = model;
   const G = MOA_KAGGLE.genes;
   const C = MOA_KAGGLE.cells;

@@ -101,9 +101,8 @@ function drawDistinct(rng: Rng, weights: Float64Array, from: number, to: number,
 }
 
 /** The catalogue and each drug's mechanisms; deterministic in the seed. */
-export function buildTargetModel(layout: MoaLayout, seed: number): TargetModel {
+export function buildTargetModel(layout: MoaLayout, seed: number, P: typeof TARGET_PARAMS = TARGET_PARAMS): TargetModel {
   const rng = new Rng(seed, 2);
-  const P = TARGET_PARAMS;
   const nScored = MOA_SCORED_TARGETS.length;
   const nNonscored = MOA_NONSCORED_TARGETS.length;
   const nMech = nScored + nNonscored;
