@@ -88,7 +88,7 @@ describe('moa end to end (smoke)', () => {
     a.rows.forEach((r, i) => r.slice(1).forEach((v, j) => expect(Number(v)).toBeCloseTo(Number(b.rows[i][j + 1]), 4)));
   });
 
-  it('ensembles: blend no worse than the best member, a complete submission and a report', () => {
+  it('ensembles: blend no worse than the best member, the submission no worse than the train-mean baseline, a complete submission and a report', () => {
     ensembleOut = ok([cli, 'ensemble', ...common]);
     for (const m of MEMBERS) expect(ensembleOut).toMatch(new RegExp(`\\[ensemble\\] ${m} +OOF \\d\\.\\d+`));
     expect(ensembleOut).toMatch(/baseline +train mean \d\.\d+/);
@@ -97,6 +97,12 @@ describe('moa end to end (smoke)', () => {
     const metrics = JSON.parse(fs.readFileSync(path.join(dir, 'metrics.json'), 'utf8'));
     const memberScores = MEMBERS.map((m) => metrics.members[m].oofLogLoss as number);
     expect(metrics.blendLogLoss).toBeLessThanOrEqual(Math.min(...memberScores) + 1e-12);
+    // Never below the trivial baseline, on OOF: the choice follows the two scores.
+    expect(metrics.submittedOofLogLoss).toBeLessThanOrEqual(metrics.baselineLogLoss);
+    expect(metrics.baselineLogLoss).toBeCloseTo(metrics.ctlZeroTrainMeanLogLoss, 3);
+    expect(metrics.submittedOofLogLoss).toBeLessThanOrEqual(metrics.blendLogLoss);
+    expect(metrics.choice).toBe(metrics.blendLogLoss <= metrics.baselineLogLoss ? 'blend' : 'train-mean baseline');
+    expect(ensembleOut).toMatch(metrics.choice === 'blend' ? /submitting the blend/ : /worse than the train-mean baseline .* submitting the baseline/);
     const weights = MEMBERS.map((m) => metrics.members[m].weight as number);
     expect(weights.every((w) => w >= 0)).toBe(true);
     expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
@@ -122,9 +128,9 @@ describe('moa end to end (smoke)', () => {
     for (const m of [...MEMBERS, 'Blend', 'Baseline (train mean)', 'Floor']) expect(report).toContain(`| ${m}`);
   });
 
-  it('infer after ensemble writes the blended submission', () => {
+  it('infer after ensemble writes the ensemble\'s submission (the blend, or the baseline it chose)', () => {
     const out = ok([cli, 'infer', ...common, '--out', path.join(tmp, 'final.csv')]);
-    expect(out).toMatch(/blend of dense, cnn1d, tabnet, transfer/);
+    expect(out).toMatch(/blend of dense, cnn1d, tabnet, transfer|chose the train-mean baseline .*not the blend of dense, cnn1d, tabnet, transfer/);
     const sub = readCsv(path.join(tmp, 'final.csv'));
     const ens = readCsv(path.join(runDir('smoke-ensemble-seed0'), 'submission.csv'));
     expect(sub.rows).toHaveLength(ens.rows.length);

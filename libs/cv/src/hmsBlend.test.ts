@@ -67,4 +67,21 @@ describe('blendHmsRuns', () => {
     expect(m.oofRows).toBe(4);
     await expect(blendHmsRuns({ candidates: [{ name: 'c', dir: path.join(tmp, 'c') }], eegIds, targets, outDir: path.join(tmp, 'out-c'), log: () => {} })).rejects.toThrow(/no run to blend/);
   });
+
+  it('submits the train-mean vote fractions when the blend scores worse than them on OOF (never below the trivial baseline)', async () => {
+    // Confidently wrong on every eeg_id.
+    const W: Record<number, number[]> = { 10: [0.02, 0.9, 0.02, 0.02, 0.02, 0.02], 20: [0.9, 0.02, 0.02, 0.02, 0.02, 0.02], 30: [0.9, 0.02, 0.02, 0.02, 0.02, 0.02], 40: [0.9, 0.02, 0.02, 0.02, 0.02, 0.02] };
+    await writeRun(path.join(tmp, 'w'), W, [1, 2]);
+    const lines: string[] = [];
+    const outDir = path.join(tmp, 'out-w');
+    const m = (await blendHmsRuns({ candidates: [{ name: 'w', dir: path.join(tmp, 'w') }], eegIds, targets, outDir, log: (l) => lines.push(l) })) as Record<string, number | string>;
+    const mean = [0, 1, 2, 3, 4, 5].map((k) => (targets[k] + targets[6 + k] + targets[12 + k] + targets[18 + k]) / 4);
+    expect(m.baselineKL).toBeCloseTo(klDivergenceScore(targets, eegIds.flatMap(() => mean), 6), 6);
+    expect(m.blendKL).toBeGreaterThan(m.baselineKL as number);
+    expect(m.choice).toBe('train-mean baseline');
+    expect(m.submittedKL).toBe(m.baselineKL);
+    expect(lines.some((l) => /worse than the train-mean baseline .*: submitting the baseline/.test(l))).toBe(true);
+    const sub = await readHmsSubmission(path.join(outDir, 'submission.csv'));
+    mean.forEach((v, k) => expect(sub.probs[6 + k]).toBeCloseTo(v, 5));
+  });
 });

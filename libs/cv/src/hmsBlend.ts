@@ -270,13 +270,34 @@ export async function blendHmsRuns(a: HmsBlendArgs): Promise<Record<string, unkn
   const best = Math.min(...blend.memberScores);
   log(`Blended OOF KL = ${blend.score.toFixed(5)} (best single member ${best.toFixed(5)})`);
 
+  // Never below the trivial baseline (issue 19), chosen on OOF only: every eeg_id gets the mean
+  // vote fractions of the train eeg_ids; when the blend scores worse, that is what is submitted.
+  const mean = new Float64Array(6);
+  for (let r = 0; r < eegIds.length; r++) for (let k = 0; k < 6; k++) mean[k] += targets[r * 6 + k] / eegIds.length;
+  const constant = (n: number) => {
+    const p = new Float32Array(n * 6);
+    for (let i = 0; i < n; i++) for (let k = 0; k < 6; k++) p[i * 6 + k] = mean[k];
+    return normalizeRows(p);
+  };
+  const baselineKL = klDivergenceScore(sol, constant(rows.length), 6);
+  const useBaseline = baselineKL < blend.score;
+  const choice = useBaseline ? 'train-mean baseline' : 'blend';
+  log(
+    useBaseline
+      ? `The blend (OOF KL ${blend.score.toFixed(5)}) is worse than the train-mean baseline (${baselineKL.toFixed(5)}): submitting the baseline`
+      : `Submitting the blend (OOF KL ${blend.score.toFixed(5)} <= train-mean baseline ${baselineKL.toFixed(5)})`,
+  );
+
   fs.mkdirSync(outDir, { recursive: true });
-  saveNpy(path.join(outDir, 'oof.npy'), normalizeRows(blendPredictions(preds, blend.weights)), [rows.length, 6]);
+  saveNpy(path.join(outDir, 'oof.npy'), useBaseline ? constant(rows.length) : normalizeRows(blendPredictions(preds, blend.weights)), [rows.length, 6]);
   saveNpy(path.join(outDir, 'oof_eeg_ids.npy'), Float64Array.from(rows, (r) => eegIds[r]));
   const submission = path.join(outDir, 'submission.csv');
-  await writeHmsSubmission(submission, ref, normalizeRows(blendPredictions(aligned, blend.weights)), { sample: a.sample });
+  await writeHmsSubmission(submission, ref, useBaseline ? constant(ref.length) : normalizeRows(blendPredictions(aligned, blend.weights)), { sample: a.sample });
   const metrics = {
     blendKL: blend.score,
+    baselineKL,
+    choice,
+    submittedKL: Math.min(blend.score, baselineKL),
     bestMemberKL: best,
     members: used.map((m, k) => ({ name: m.name, oofKL: blend.memberScores[k], weight: blend.weights[k] })),
     oofRows: rows.length,

@@ -14,8 +14,17 @@ import { DataError, createRun, loadNpy, readJson, saveNpy, writeMoaSubmission } 
 import { columnwiseLogLoss } from '@repro/metrics';
 import type { MemberKind, MoaConfig } from './config';
 import { MoaTrainData, fingerprint } from './load';
-import { ReportRow, baselines, clipProbabilities, reportMarkdown } from './report';
+import { ReportRow, baselinePredictions, baselines, clipProbabilities, reportMarkdown, treatedTrainMeans } from './report';
 import { RunPlace, SOLUTION, memberRunId } from './train';
+
+/** Which prediction the ensemble submitted (and, for the baseline, its per-target probabilities). */
+export const ENSEMBLE_CHOICE_FILE = 'choice.json';
+export interface EnsembleChoice {
+  choice: 'blend' | 'train-mean baseline';
+  baselineLogLoss: number;
+  blendLogLoss: number;
+  treatedTrainMeans?: number[];
+}
 
 export const ensembleRunId = (p: RunPlace) => (p.runId ? `${p.runId}-ensemble` : `${p.configName}-ensemble-seed${p.seed}`);
 
@@ -73,13 +82,24 @@ export async function runEnsemble(config: MoaConfig, data: MoaTrainData, place: 
   const blend = optimizeBlendWeights(members.map((m) => m.oof), (p) => columnwiseLogLoss(Y, p, nT));
   const weights = Object.fromEntries(members.map((m, k) => [m.kind, blend.weights[k]]));
   const memberScores = Object.fromEntries(members.map((m, k) => [m.kind, blend.memberScores[k]]));
-  const oof = blendPredictions(members.map((m) => m.oof), blend.weights);
-  const test = blendPredictions(members.map((m) => m.test), blend.weights);
+  const blendOof = blendPredictions(members.map((m) => m.oof), blend.weights);
+  const blendTest = blendPredictions(members.map((m) => m.test), blend.weights);
+  // Never below the trivial baseline (issue 19), chosen on OOF only: when the blend of the members
+  // scores worse than the treated-train-mean prediction, that prediction is what is submitted.
+  const means = treatedTrainMeans(data);
+  const baselineOof = baselinePredictions(means, data.train);
+  const baselineScore = columnwiseLogLoss(Y, baselineOof, nT);
+  const useBaseline = baselineScore < blend.score;
+  const choice = useBaseline ? 'train-mean baseline' : 'blend';
+  const oof = useBaseline ? baselineOof : blendOof;
+  const test = useBaseline ? baselinePredictions(means, data.test) : blendTest;
   const sub = clipProbabilities(test, config.ensemble.clip, data.test);
   const oofClipped = clipProbabilities(oof, config.ensemble.clip, data.train);
   saveNpy(run.path('oof.npy'), oof, [data.train.nRows, nT]);
   saveNpy(run.path('test.npy'), test, [data.test.nRows, nT]);
   run.saveJson('weights.json', weights);
+  // infer repeats the choice: the blend with these weights, or the baseline with these means.
+  run.saveJson(ENSEMBLE_CHOICE_FILE, { choice, baselineLogLoss: baselineScore, blendLogLoss: blend.score, ...(useBaseline ? { treatedTrainMeans: means } : {}) });
   await writeMoaSubmission(run.path('submission.csv'), data.test.sigIds, data.scored.names, sub, { sample: data.sample });
   const base = baselines(data);
   const testScore = (p: Float32Array) => (data.testTruth ? columnwiseLogLoss(data.testTruth, clipProbabilities(p, config.ensemble.clip, data.test), nT) : undefined);
@@ -92,10 +112,14 @@ export async function runEnsemble(config: MoaConfig, data: MoaTrainData, place: 
       ]),
     ),
     blendLogLoss: blend.score,
-    blendLogLossClipped: columnwiseLogLoss(Y, oofClipped, nT),
+    choice,
+    baselineLogLoss: baselineScore,
+    submittedOofLogLoss: Math.min(blend.score, baselineScore),
+    submittedLogLossClipped: columnwiseLogLoss(Y, oofClipped, nT),
     bestMemberLogLoss: bestMember,
     blendNotWorseThanBest: blend.score <= bestMember,
     testLogLoss: testScore(test),
+    blendTestLogLoss: testScore(blendTest),
     ...base,
     seconds: (Date.now() - t0) / 1000,
   };
@@ -112,7 +136,8 @@ export async function runEnsemble(config: MoaConfig, data: MoaTrainData, place: 
       seconds: m.metrics.trainSeconds as number,
       note: `run ${m.runId}`,
     })),
-    { model: 'Blend', oofLogLoss: blend.score, testLogLoss: metrics.testLogLoss, weight: 1, note: 'OOF-optimised weights' },
+    { model: 'Blend', oofLogLoss: blend.score, testLogLoss: metrics.blendTestLogLoss, weight: 1, note: 'OOF-optimised weights' },
+    { model: `Submitted: ${choice}`, oofLogLoss: metrics.submittedOofLogLoss, testLogLoss: metrics.testLogLoss, note: 'the better of the blend and the baseline on OOF' },
   ];
   if (base.floorLogLoss !== undefined) rows.push({ model: 'Floor (true probabilities)', oofLogLoss: base.floorLogLoss, testLogLoss: base.testFloorLogLoss, note: 'synthetic data: truth.json' });
   const backends = [...new Set(members.map((m) => String(m.metrics.backend)))].join(', ');
@@ -122,7 +147,7 @@ export async function runEnsemble(config: MoaConfig, data: MoaTrainData, place: 
     notes: [
       `data: ${data.dir} (${data.train.nRows} train rows, ${data.test.nRows} test rows)`,
       `backend: ${backends}`,
-      `blend ${blend.score.toFixed(6)} vs best member ${bestMember.toFixed(6)} (never worse by construction); clipped to [${config.ensemble.clip}, 1 - ${config.ensemble.clip}]: ${metrics.blendLogLossClipped.toFixed(6)}`,
+      `blend ${blend.score.toFixed(6)} vs best member ${bestMember.toFixed(6)} (never worse by construction) vs train-mean baseline ${baselineScore.toFixed(6)}: submitted the ${choice}; clipped to [${config.ensemble.clip}, 1 - ${config.ensemble.clip}]: ${metrics.submittedLogLossClipped.toFixed(6)}`,
       'Seed 001 (Kaggle private LB): NN 0.01768, 1D-CNN 0.01727, TabNet 0.01627; the numbers above are on this run\'s data, not comparable.',
     ],
   });
@@ -131,6 +156,11 @@ export async function runEnsemble(config: MoaConfig, data: MoaTrainData, place: 
   for (const m of members) log(`[ensemble] ${m.kind.padEnd(9)} OOF ${memberScores[m.kind].toFixed(6)}  weight ${weights[m.kind].toFixed(3)}`);
   log(`[ensemble] blend     OOF ${blend.score.toFixed(6)}  (best member ${bestMember.toFixed(6)})`);
   log(`[ensemble] baseline  train mean ${base.trainMeanLogLoss!.toFixed(6)}  (ctl 0: ${base.ctlZeroTrainMeanLogLoss!.toFixed(6)})`);
+  log(
+    useBaseline
+      ? `[ensemble] the blend (${blend.score.toFixed(6)}) is worse than the train-mean baseline (${baselineScore.toFixed(6)}) on OOF: submitting the baseline`
+      : `[ensemble] submitting the blend (OOF ${blend.score.toFixed(6)} <= baseline ${baselineScore.toFixed(6)})`,
+  );
   if (base.floorLogLoss !== undefined) log(`[ensemble] floor     ${base.floorLogLoss.toFixed(6)} (truth.json)`);
   if (metrics.testLogLoss !== undefined) log(`[ensemble] test log loss of the submission (truth): ${metrics.testLogLoss.toFixed(6)}`);
   log(`[ensemble] wrote ${run.path('submission.csv')} and ${run.path('report.md')}`);

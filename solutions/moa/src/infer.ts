@@ -14,12 +14,12 @@ import { DataError, MOA_FILES, MoaFeatures, MoaSampleSubmission, modelDirHandler
 import { tf } from '@repro/layers';
 import { columnwiseLogLoss } from '@repro/metrics';
 import type { MemberKind, MoaConfig } from './config';
-import { ensembleRunId } from './ensemble';
+import { ENSEMBLE_CHOICE_FILE, ensembleRunId, type EnsembleChoice } from './ensemble';
 import { FeatureState, applyFeatureState, memberInputs } from './features';
 import { alignTestToSample, readSampleSubmission, readTestFeatures, readTruth, zeroControls } from './load';
 import { OUTPUTS_LOGITS } from './models';
 import './models/transfer'; // registers MoaWeightNormDense for loading
-import { clipProbabilities } from './report';
+import { baselinePredictions, clipProbabilities } from './report';
 import { RunPlace, SOLUTION, memberRunId, predictInputs } from './train';
 
 export interface InferOptions {
@@ -120,11 +120,18 @@ export async function runInfer(config: MoaConfig, place: RunPlace, opts: InferOp
   if (w && !sameMembers) {
     log(`[infer] the ensemble blends ${Object.keys(w).join(', ')}, not ${config.members.join(', ')}; the final submission is member '${config.members[0]}' alone`);
   } else if (w) {
-    final = blendPredictions(preds, config.members.map((k) => w[k]));
+    const choiceFile = path.join(ensDir, ENSEMBLE_CHOICE_FILE);
+    const choice = fs.existsSync(choiceFile) ? readJson<EnsembleChoice>(choiceFile) : undefined;
+    if (choice?.choice === 'train-mean baseline' && choice.treatedTrainMeans) {
+      final = baselinePredictions(choice.treatedTrainMeans, f);
+      log(`[infer] the ensemble chose the train-mean baseline (OOF ${choice.baselineLogLoss.toFixed(6)} < blend ${choice.blendLogLoss.toFixed(6)}): submitting it, not the blend of ${config.members.join(', ')}`);
+    } else {
+      final = blendPredictions(preds, config.members.map((k) => w[k]));
+      log(`[infer] blend of ${config.members.join(', ')} with the ensemble's weights`);
+    }
     finalFile = path.join(ensDir, 'infer', 'submission.csv');
     fs.mkdirSync(path.dirname(finalFile), { recursive: true });
     await writeMoaSubmission(finalFile, f.sigIds, targetNames, clipProbabilities(final, config.ensemble.clip, f), { sample });
-    log(`[infer] blend of ${config.members.join(', ')} with the ensemble's weights`);
   } else if (config.members.length > 1) {
     log(`[infer] no ensemble run (${weightsFile}); the final submission is member '${config.members[0]}' alone`);
   }

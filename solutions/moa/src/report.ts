@@ -43,6 +43,33 @@ export function baselines(data: Pick<MoaTrainData, 'train' | 'scored' | 'truth'>
   };
 }
 
+/** The baseline's probabilities stay in [BASELINE_FLOOR, 1 - BASELINE_FLOOR]: a target no train row has would otherwise get exactly 0. */
+export const BASELINE_FLOOR = 1e-5;
+
+/**
+ * The better trivial prediction's per-target probabilities: the treated train rows' column means
+ * (what baselines() scores as ctlZeroTrainMeanLogLoss), kept off 0 and 1 by BASELINE_FLOOR.
+ */
+export function treatedTrainMeans(data: Pick<MoaTrainData, 'train' | 'scored'>): number[] {
+  const nT = data.scored.names.length;
+  const mean = new Float64Array(nT);
+  let nTrt = 0;
+  for (let i = 0; i < data.train.nRows; i++) {
+    if (data.train.cpType[i] !== 0) continue;
+    nTrt++;
+    for (let j = 0; j < nT; j++) mean[j] += data.scored.Y[i * nT + j];
+  }
+  return Array.from(mean, (m) => Math.min(1 - BASELINE_FLOOR, Math.max(BASELINE_FLOOR, m / Math.max(1, nTrt))));
+}
+
+/** `means` on every treated row of `f`, 0 on its ctl_vehicle rows. */
+export function baselinePredictions(means: readonly number[], f: Pick<MoaFeatures, 'cpType' | 'nRows'>): Float32Array {
+  const nT = means.length;
+  const P = new Float32Array(f.nRows * nT);
+  for (let i = 0; i < f.nRows; i++) if (f.cpType[i] === 0) for (let j = 0; j < nT; j++) P[i * nT + j] = means[j];
+  return P;
+}
+
 /** Clip to [clip, 1 - clip], then set ctl_vehicle rows to exactly 0 (a new array). */
 export function clipProbabilities(P: Float32Array, clip: number, f: Pick<MoaFeatures, 'cpType' | 'nRows'>): Float32Array {
   const nT = P.length / f.nRows;
