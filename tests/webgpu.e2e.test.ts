@@ -78,5 +78,5 @@ describeWebgpu()('train --config smoke on webgpu equals cpu', () => {
     for (const d of diffs) {
       expect({ ...d, within: d.maxDiff <= MAX_TOL && d.meanDiff <= MEAN_TOL }).toEqual({ ...d, within: true });
     }
-  });
+  }, 900_000);
 });
