@@ -9,6 +9,7 @@ import { readJson } from '@repro/io';
 import { GENERATORS, main } from './cli';
 import { ION_VARIANTS, generateIonSwitching } from './ion-switching';
 import { MOA_VARIANTS, generateMoa } from './moa';
+import { HMS_VARIANTS, generateHms, planHms } from './hms';
 
 let root: string;
 beforeAll(() => {
@@ -110,6 +111,32 @@ describe('moa variants', () => {
     expect(truth.truth.params).toEqual({ target: MOA_VARIANTS[variant].target, latent: MOA_VARIANTS[variant].latent });
     expect(truth.figures.floorLogLoss).toBeGreaterThan(0);
     expect(truth.figures.floorLogLoss).toBeLessThan(truth.figures.trainMeanLogLoss);
+    fs.rmSync(d, { recursive: true, force: true });
+  });
+});
+
+describe('hms variants', () => {
+  it('at least two are held out; the plan (ids, layout, classes) is the default one, the shapes and vote populations are not', () => {
+    expect(Object.values(HMS_VARIANTS).filter((v) => v.heldOut).length).toBeGreaterThanOrEqual(2);
+    const base = planHms('smoke', 5);
+    const shifted = planHms('smoke', 5, 'patterns-shifted');
+    expect(shifted.eegs.map((e) => [e.eegId, e.cls, e.offsets])).toEqual(base.eegs.map((e) => [e.eegId, e.cls, e.offsets]));
+    expect(shifted.eegs[0].params.freq).not.toBe(base.eegs[0].params.freq);
+    const many = planHms('smoke', 5, 'votes-many').eegs.filter((e) => e.high).length;
+    expect(many).toBeGreaterThan(base.eegs.filter((e) => e.high).length);
+    expect(() => planHms('smoke', 5, 'nope')).toThrow(/hms: unknown variant 'nope' \(known: default, patterns-shifted/);
+  });
+
+  // One train recording each (smoke scale, cut short like hms.test's partial builds), no test ones.
+  it.each(Object.keys(HMS_VARIANTS).filter((v) => v !== 'default'))('%s generates; its truth.json names it and its floor', async (variant) => {
+    const d = path.join(root, `hms-${variant}`);
+    const s = await generateHms({ outDir: d, scale: 'smoke', seed: 3, variant, workers: 1 }, { maxRecordings: 1, maxTestRecordings: 0 });
+    const truth = readJson<{ variant: string; heldOut: boolean; figures: Record<string, number> }>(path.join(d, 'truth.json'));
+    expect(truth.variant).toBe(variant);
+    expect(s.variant).toBe(variant);
+    expect(truth.heldOut).toBe(HMS_VARIANTS[variant].heldOut);
+    expect(truth.figures.floorKL).toBeGreaterThanOrEqual(0);
+    expect(Number.isFinite(truth.figures.trainMeanKL)).toBe(true);
     fs.rmSync(d, { recursive: true, force: true });
   });
 });

@@ -26,6 +26,7 @@ import {
 import { Rng } from './rng';
 import { recordingSpectrogram } from './spectrogram';
 import { CLASS_PRIOR, consensus, drawAnnotatorCount, drawEegVotes, HIGH_SHARE, trueProbabilities } from './votes';
+import { hmsVariant, shapeBackground, shapePattern, type HmsVariant } from './variants';
 
 export interface ScaleSpec {
   patients: number;
@@ -125,13 +126,22 @@ function splitCounts(rng: Rng, total: number, k: number, sigma: number, cap: num
   return counts;
 }
 
-function drawEeg(seed: number, index: number, eegId: number, patientId: number, nRows: number, spec: ScaleSpec, test: boolean): EegPlan {
+function drawEeg(
+  seed: number,
+  index: number,
+  eegId: number,
+  patientId: number,
+  nRows: number,
+  spec: ScaleSpec,
+  test: boolean,
+  variant: HmsVariant,
+): EegPlan {
   const rng = new Rng(seed, 4, test ? 1 : 0, index);
   const cls = rng.choice(CLASS_PRIOR);
-  const params = drawPattern(rng, cls);
+  const params = shapePattern(drawPattern(rng, cls), variant);
   // 70% clear patterns, 30% weak ones (ambiguous votes).
   const strength = rng.bool(0.7) ? rng.uniform(0.45, 1) : rng.uniform(0.08, 0.45);
-  const high = test ? true : rng.bool(HIGH_SHARE);
+  const high = test ? true : rng.bool(variant.votes?.highShare ?? HIGH_SHARE);
   let seconds: number;
   let offsets: number[];
   if (test) {
@@ -182,7 +192,8 @@ function layoutRecording(rng: Rng, eegs: EegPlan[], test: boolean): number {
 }
 
 /** The whole plan (ids, layout, patterns): cheap, no signal. Deterministic in the seed. */
-export function planHms(scale: Scale, seed: number): HmsPlan {
+export function planHms(scale: Scale, seed: number, variantName?: string): HmsPlan {
+  const variant = hmsVariant(variantName);
   const spec = SCALE_SPECS[scale];
   const rng = new Rng(seed, 1);
   const usedEeg = new Set<number>();
@@ -232,7 +243,7 @@ export function planHms(scale: Scale, seed: number): HmsPlan {
 
   const eegs: EegPlan[] = [];
   for (let i = 0; i < spec.eegs; i++) {
-    eegs.push(drawEeg(seed, i, eegIds[i], patientIds[patientOfEeg[i]], rowsPerEeg[i], spec, false));
+    eegs.push(drawEeg(seed, i, eegIds[i], patientIds[patientOfEeg[i]], rowsPerEeg[i], spec, false, variant));
   }
   const recordings: RecordingPlan[] = groups.map((g, r) => {
     const members = g.map((i) => eegs[i]);
@@ -243,7 +254,7 @@ export function planHms(scale: Scale, seed: number): HmsPlan {
   const test: EegPlan[] = [];
   const testRecordings: RecordingPlan[] = [];
   for (let i = 0; i < spec.testEegs; i++) {
-    const e = drawEeg(seed, i, eegIds[spec.eegs + i], patientIds[spec.patients + i], 1, spec, true);
+    const e = drawEeg(seed, i, eegIds[spec.eegs + i], patientIds[spec.patients + i], 1, spec, true, variant);
     e.recording = i;
     const seconds = layoutRecording(new Rng(seed, 7, i), [e], true);
     test.push(e);
@@ -263,10 +274,11 @@ export function recordingFiles(outDir: string, rec: RecordingPlan, members: read
 }
 
 /** Write one recording's spectrogram and EEG files; returns bytes written. */
-export async function writeRecording(outDir: string, seed: number, rec: RecordingPlan, members: EegPlan[]): Promise<number> {
+export async function writeRecording(outDir: string, seed: number, rec: RecordingPlan, members: EegPlan[], variantName?: string): Promise<number> {
+  const variant = hmsVariant(variantName);
   const split = rec.split;
   const rng = new Rng(seed, split === 'train' ? 2 : 8, rec.index);
-  const recording = synthesizeRecording(rng, rec.seconds, drawBackground(rng), members.map((e) => e.episode));
+  const recording = synthesizeRecording(rng, rec.seconds, shapeBackground(drawBackground(rng), variant), members.map((e) => e.episode));
   const sp = recordingSpectrogram(recording.channels, recording.nSamples);
   if (sp.nFrames !== rec.seconds / 2) throw new Error(`internal: ${sp.nFrames} spectrogram frames for ${rec.seconds} s`);
   const cols: Record<string, Float32Array> = { time: Float32Array.from({ length: sp.nFrames }, (_, j) => 1 + 2 * j) };
@@ -288,12 +300,12 @@ export async function writeRecording(outDir: string, seed: number, rec: Recordin
     for (const c of HMS_EEG_COLUMNS) eeg[c] = recording.channels[c].slice(i0, i1);
     const n = i1 - i0;
     // NaN runs (all channels, 0.5..10 s) in ~10% of files; a flat electrode in ~5%.
-    if (r.bool(0.1)) {
+    if (r.bool(variant.artefacts?.nanRunShare ?? 0.1)) {
       const len = Math.min(n, Math.round(r.uniform(0.5, 10) * FS));
       const a = r.int(0, n - len);
       for (const c of HMS_EEG_COLUMNS) eeg[c].fill(NaN, a, a + len);
     }
-    if (r.bool(0.05)) eeg[HMS_EEG_COLUMNS[r.int(0, 18)]].fill(0);
+    if (r.bool(variant.artefacts?.flatShare ?? 0.05)) eeg[HMS_EEG_COLUMNS[r.int(0, 18)]].fill(0);
     const file = path.join(outDir, `${split}_eegs`, `${e.eegId}.parquet`);
     await writeParquet(file, eeg);
     bytes += fs.statSync(file).size;
@@ -317,7 +329,10 @@ export async function generateHms(options: SynthOptions, extras: HmsGenerateExtr
   const t0 = Date.now();
   const { outDir, scale, seed } = options;
   const log = options.log ?? (() => undefined);
-  const plan = planHms(scale, seed);
+  const variantName = options.variant ?? 'default';
+  const variant = hmsVariant(variantName);
+  const clarityLine = variant.votes?.clarity;
+  const plan = planHms(scale, seed, variantName);
   const recs = extras.maxRecordings === undefined ? plan.recordings : plan.recordings.slice(0, extras.maxRecordings);
   for (const d of ['train_eegs', 'train_spectrograms', 'test_eegs', 'test_spectrograms', 'truth']) fs.mkdirSync(path.join(outDir, d), { recursive: true });
 
@@ -326,7 +341,7 @@ export async function generateHms(options: SynthOptions, extras: HmsGenerateExtr
   const workers = Math.max(1, Math.floor(options.workers ?? defaultSynthWorkers()));
   const nEegs = recs.reduce((a, r) => a + r.eegs.length, 0);
   log(
-    `hms: ${scale} scale, seed ${seed}: ${recs.length} recordings, ${nEegs} train EEGs, ${testRecs.length} test EEGs` +
+    `hms: ${scale} scale, seed ${seed}${variantName !== 'default' ? `, variant ${variantName}` : ''}: ${recs.length} recordings, ${nEegs} train EEGs, ${testRecs.length} test EEGs` +
       (workers > 1 ? `; ${workers} worker threads` : ''),
   );
 
@@ -334,8 +349,8 @@ export async function generateHms(options: SynthOptions, extras: HmsGenerateExtr
   // in parallel, and on a resumed build the ones whose files are all there (complete: every file is
   // renamed into place when whole) are kept. Nothing below depends on the signals.
   const jobs: RecordingJob[] = [
-    ...recs.map((rec) => ({ outDir, seed, rec, members: rec.eegs.map((i) => plan.eegs[i]) })),
-    ...testRecs.map((rec) => ({ outDir, seed, rec, members: [plan.test[rec.eegs[0]]] })),
+    ...recs.map((rec) => ({ outDir, seed, rec, members: rec.eegs.map((i) => plan.eegs[i]), variant: variantName })),
+    ...testRecs.map((rec) => ({ outDir, seed, rec, members: [plan.test[rec.eegs[0]]], variant: variantName })),
   ];
   const complete = (j: RecordingJob): boolean => recordingFiles(outDir, j.rec, j.members).every((f) => fs.existsSync(f));
   const todo = options.resume ? jobs.filter((j) => !complete(j)) : jobs;
@@ -347,7 +362,7 @@ export async function generateHms(options: SynthOptions, extras: HmsGenerateExtr
     await runRecordingJobs(
       todo,
       workers,
-      (j) => writeRecording(j.outDir, j.seed, j.rec, j.members),
+      (j) => writeRecording(j.outDir, j.seed, j.rec, j.members, j.variant),
       () => {
         writtenNow++;
         bar?.increment();
@@ -370,8 +385,8 @@ export async function generateHms(options: SynthOptions, extras: HmsGenerateExtr
       const e = plan.eegs[i];
       eegsUsed.push(e);
       const strengths = e.offsets.map((off) => meanStrength(e.episode, e.start + off, e.start + off + 50));
-      const probs = strengths.map((s) => trueProbabilities(e.cls, s, e.jitter));
-      const votes = drawEegVotes(new Rng(seed, 3, e.index), e.high, probs);
+      const probs = strengths.map((s) => trueProbabilities(e.cls, s, e.jitter, clarityLine));
+      const votes = drawEegVotes(new Rng(seed, 3, e.index), e.high, probs, variant.votes?.copyProb);
       e.offsets.forEach((off, sub) => {
         rows.push({ e, sub, off, specOff: e.start + off - SPEC_LEAD, specSub: specSub++, p: probs[sub], s: strengths[sub], votes: votes[sub] });
       });
@@ -472,7 +487,7 @@ export async function generateHms(options: SynthOptions, extras: HmsGenerateExtr
   const testStrength = new Float32Array(nT);
   testEegs.forEach((e, i) => {
     const s = meanStrength(e.episode, e.start, e.start + 50);
-    const p = trueProbabilities(e.cls, s, e.jitter);
+    const p = trueProbabilities(e.cls, s, e.jitter, clarityLine);
     const r = new Rng(seed, 10, i);
     const v = r.multinomial(drawAnnotatorCount(r, true), p);
     testProbs.set(p, i * 6);
@@ -529,7 +544,7 @@ export async function generateHms(options: SynthOptions, extras: HmsGenerateExtr
     pattern_span_s: [round(e.episode.start), round(e.episode.end)],
     many_annotators: e.high,
   });
-  const summary: SynthSummary = { competition: 'hms', scale, seed, files, figures, seconds };
+  const summary: SynthSummary = { competition: 'hms', scale, seed, variant: variantName, files, figures, seconds };
   const counts = {
     patients: new Set(eegsUsed.map((e) => e.patientId)).size,
     eegs: nE,
@@ -541,6 +556,9 @@ export async function generateHms(options: SynthOptions, extras: HmsGenerateExtr
   };
   const truth = {
     ...summary,
+    heldOut: variant.heldOut,
+    variantDescription: variant.description,
+    variantParams: { pattern: variant.pattern ?? null, artefacts: variant.artefacts ?? null, votes: variant.votes ?? null },
     counts,
     notes: {
       files:

@@ -3,12 +3,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { SynthGenerator } from '../types';
 import { generateHms } from './generate';
+import { HMS_VARIANTS } from './variants';
 
 export { generateHms, planHms, SCALE_SPECS } from './generate';
+export { HMS_VARIANTS, hmsVariant, type HmsVariant } from './variants';
 
 export const generator: SynthGenerator = {
   competition: 'hms',
-  variants: { default: { description: 'the generator the project was built and tuned on', heldOut: false } },
+  variants: Object.fromEntries(Object.entries(HMS_VARIANTS).map(([k, v]) => [k, { description: v.description, heldOut: v.heldOut }])),
   realFilesPresent(dir: string): boolean {
     return (
       !fs.existsSync(path.join(dir, 'truth.json')) &&
@@ -18,7 +20,7 @@ export const generator: SynthGenerator = {
     );
   },
   async generate(options) {
-    const { competition, scale, seed, files, figures, seconds } = await generateHms(options);
-    return { competition, scale, seed, files, figures, seconds };
+    const { competition, scale, seed, variant, files, figures, seconds } = await generateHms(options);
+    return { competition, scale, seed, variant, files, figures, seconds };
   },
 };

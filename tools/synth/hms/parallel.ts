@@ -15,6 +15,8 @@ export interface RecordingJob {
   seed: number;
   rec: RecordingPlan;
   members: EegPlan[];
+  /** Generator variant (variants.ts); absent: default. */
+  variant?: string;
 }
 
 /** Workers when none are asked for: both cores of a 2-core machine, at most 2. */

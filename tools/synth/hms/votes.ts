@@ -29,8 +29,14 @@ export function clarity(strength: number): number {
  * as 0.8 * CONFUSION[cls] + 0.2 * `jitter` (a per-EEG Dirichlet draw: annotators' idiosyncrasy
  * about this EEG, not visible in the signal).
  */
-export function trueProbabilities(cls: number, strength: number, jitter: ArrayLike<number>): Float64Array {
-  const c = clarity(strength);
+export function trueProbabilities(
+  cls: number,
+  strength: number,
+  jitter: ArrayLike<number>,
+  /** [intercept, slope] of the clarity line (variants); the default is {@link clarity}'s. */
+  line?: readonly [number, number],
+): Float64Array {
+  const c = line ? Math.min(0.95, Math.max(0.05, line[0] + line[1] * strength)) : clarity(strength);
   const p = new Float64Array(6);
   let rest = 0;
   for (let k = 0; k < 6; k++) {
@@ -70,11 +76,11 @@ export function consensus(votes: ArrayLike<number>): number {
  * with probability 0.6 (as the real data often repeats an EEG's votes across its windows),
  * otherwise draws afresh (n near the EEG's count for the high population).
  */
-export function drawEegVotes(rng: Rng, high: boolean, rowProbs: readonly Float64Array[]): Int32Array[] {
+export function drawEegVotes(rng: Rng, high: boolean, rowProbs: readonly Float64Array[], copyProb = 0.6): Int32Array[] {
   const base = drawAnnotatorCount(rng, high);
   const out: Int32Array[] = [];
   for (let r = 0; r < rowProbs.length; r++) {
-    if (r > 0 && rng.bool(0.6)) {
+    if (r > 0 && rng.bool(copyProb)) {
       out.push(out[r - 1].slice());
       continue;
     }
