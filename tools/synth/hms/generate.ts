@@ -573,7 +573,7 @@ export async function generateHms(options: SynthOptions, extras: HmsGenerateExtr
         'Each row\'s true probabilities: clarity(s) = clip(0.1 + 0.85 s, 0.1, 0.95) on the true pattern, the rest as 0.8 * confusion row + ' +
         '0.2 * a per-EEG Dirichlet(1) jitter, s = mean pattern strength over the 50-s window. Annotators per EEG: 1..7 (65%) or 10..28 (35%); ' +
         'a row copies the previous row\'s votes with probability 0.6. expert_consensus = argmax of the votes, ties to the first class in ' +
-        'Seizure, LPD, GPD, LRDA, GRDA, Other order.',
+        'Seizure, LPD, GPD, LRDA, GRDA, Other order. (The default variant\'s values; a variant\'s changes are in variantParams.)',
       figures:
         'floorKL: per eeg_id (votes summed over its rows, normalised, as seed 002 builds targets) KL of those targets vs the true ' +
         'probabilities (vote-weighted mean of the rows\'); trainMeanKL: the same targets vs their column means (seed 002\'s baseline, in-sample); ' +
