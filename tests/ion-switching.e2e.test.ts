@@ -50,8 +50,9 @@ describe('ion-switching smoke: train, infer, ensemble', () => {
     expect(trainOut).toMatch(/Bayes ceiling \(synthetic truth\) = 0\.\d{5}/);
     for (const g of ['1ch-slow', '1ch-fast', '3ch', '5ch', '10ch']) expect(trainOut).toMatch(new RegExp(`${g} +model 0\\.\\d+ +rounding 0\\.\\d+ +Bayes 0\\.\\d+`));
     expect(trainOut).toMatch(/train\.csv: 40000 rows, typed arrays [\d.]+ MB; reduce_mem_usage/);
-    // smoke z-scores the 19 model inputs with the train rows' statistics (features.standardise)
-    expect(trainOut).toMatch(/Features standardised with train statistics: mean (-?[\d.]+, ){18}-?[\d.]+; std ([\d.]+, ){18}[\d.]+/);
+    // smoke z-scores the 30 model inputs (19 + 11 HMM posteriors, features.hmm.asInput) with the train rows' statistics (features.standardise)
+    expect(trainOut).toMatch(/Features standardised with train statistics: mean (-?[\d.]+, ){29}-?[\d.]+; std ([\d.]+, ){29}[\d.]+/);
+    expect(trainOut).toMatch(/HMM posteriors alone \(train argmax; unsupervised, not out of fold\) = 0\.\d{5}/);
   });
 
   it('the run folder holds config, seed, log, forest cache, per-fold models, OOF, metrics and plots', () => {
@@ -104,8 +105,11 @@ describe('ion-switching smoke: train, infer, ensemble', () => {
     expect(r.stdout).toMatch(/, then weights and (thresholds|class-scaled argmax) tuned together: 0\.\d+ \(weights [\d. /]+\)/);
     expect(r.stdout).toMatch(/weights on oof log loss: blend argmax 0\.\d+, with searched thresholds 0\.\d+/);
     const m = readJson<Record<string, any>>(path.join(runsDir, 'ion-switching', 'ensemble', 'metrics.json'));
-    // ensemble.forest: the run's out-of-fold forest probabilities are one more member.
-    expect(m.members.map((x: any) => x.name)).toEqual([...MEMBERS, 'forest'].map((x) => `smoke-seed1/${x}`));
+    // ensemble.forest / ensemble.hmm: the run's out-of-fold forest probabilities and its HMM posteriors are two more members.
+    expect(m.members.map((x: any) => x.name)).toEqual([...MEMBERS, 'forest', 'hmm'].map((x) => `smoke-seed1/${x}`));
+    // the final choice (blend, each member alone, rounding) is never below rounding the cleaned signal
+    expect(r.stdout).toMatch(/Final choice: .*: the highest OOF macro F1 \(0\.\d{5}\)/);
+    expect(m.ensembleMacroF1).toBeGreaterThanOrEqual(m.roundingMacroF1);
     const w = m.members.map((x: any) => x.weight);
     expect(w.every((v: number) => v >= 0)).toBe(true);
     expect(w.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 9);

@@ -463,7 +463,7 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
   const bestMemberTh = Math.max(...memberTh.map((m) => m.f1));
   const bestMemberTuned = Math.max(bestMemberTh, ...memberSc.map((m) => m.f1));
   log(
-    `Best candidate (${best.objective.startsWith('member') ? best.objective : `weights on ${best.objective}`}): argmax ${argmaxF1.toFixed(5)}; expected value rounded ${th.roundingF1.toFixed(5)}; with searched thresholds ${th.f1.toFixed(5)}; class-scaled argmax ${best.sc.f1.toFixed(5)}; rule ${best.rule}`,
+    `Chosen (${best.objective.startsWith('member') ? best.objective : `weights on ${best.objective}`}): argmax ${argmaxF1.toFixed(5)}; expected value rounded ${th.roundingF1.toFixed(5)}; with searched thresholds ${th.f1.toFixed(5)}; class-scaled argmax ${best.sc.f1.toFixed(5)}; rule ${best.rule}`,
   );
   log(`Thresholds: ${th.thresholds.map((v) => v.toFixed(3)).join(', ')}; class scales: ${best.sc.scales.map((v) => v.toFixed(3)).join(', ')}`);
   log(
@@ -471,7 +471,7 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
   );
   log('Final choice on OOF macro F1:');
   options.forEach((o, k) => log(`  ${k === choice.index ? '*' : ' '} ${o.oofMacroF1.toFixed(5)}  ${o.name}`));
-  log(`Chosen: ${choice.reason}`);
+  log(`Final choice: ${choice.reason}`);
   const groups = perGroupF1(y, oofLabels, train.group);
   log(`Per group: ${Object.entries(groups).map(([g, v]) => `${g} ${v.toFixed(4)}`).join(', ')}`);
 
@@ -486,7 +486,7 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
   };
   if (testF1) {
     log(
-      `Test macro F1 (synthetic truth): ensemble ${testF1.ensemble.toFixed(5)}; rounding ${testF1.rounding.toFixed(5)}; ${Object.entries(testF1.members).map(([n, v]) => `${n} ${v.argmax.toFixed(5)} argmax / ${v.ownRule.toFixed(5)} own rule`).join('; ')}` +
+      `Test macro F1 (synthetic truth): ensemble ${testF1.ensemble.toFixed(5)}; ${Object.entries(testF1.members).map(([n, v]) => `${n} ${v.argmax.toFixed(5)} argmax / ${v.ownRule.toFixed(5)} own rule`).join('; ')}; rounding ${testF1.rounding.toFixed(5)}` +
         (truth.bayes !== undefined ? `; Bayes ceiling ${truth.bayes.toFixed(5)}` : ''),
     );
   }

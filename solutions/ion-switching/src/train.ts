@@ -463,7 +463,7 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
   const hmmGroups = config.features.hmm.enabled ? perGroupF1(y, argmaxRows(loadNpy(run.path('hmm', 'oof.npy')).data as Float32Array, K), tr.group) : undefined;
   const rows = ION_GROUPS.map((g) => {
     const mg = (model.perGroup as Record<string, number>)[g.name];
-    return `  ${g.name.padEnd(9)} model ${fmt(mg)}${hmmGroups ? `  hmm ${fmt(hmmGroups[g.name])}` : ''}  rounding ${fmt(roundingGroups[g.name])}  Bayes ${fmt(truth?.perGroup[g.name]?.trainBayes)}`;
+    return `  ${g.name.padEnd(9)} model ${fmt(mg)}  rounding ${fmt(roundingGroups[g.name])}  Bayes ${fmt(truth?.perGroup[g.name]?.trainBayes)}${hmmGroups ? `  hmm ${fmt(hmmGroups[g.name])}` : ''}`;
   });
   log(`OOF macro F1 (model = member ${model.name}) = ${(model.oofMacroF1 as number).toFixed(5)}`);
   log(`OOF accuracy (model) = ${(model.oofAccuracy as number).toFixed(5)}`);
