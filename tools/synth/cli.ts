@@ -204,9 +204,11 @@ export async function main(argv: string[]): Promise<void> {
   const wantScale = !ensure && given('scale') ? args.scale : undefined;
   const wantSeed = !ensure && given('seed') ? args.seed : undefined;
   const wantVariant = !ensure && typeof variantFlag === 'string' ? variantFlag : undefined;
-  const regenerate =
+  // The command that (re)builds the set asked for; without --variant, of the variant `v` of the set there.
+  const regenerateAs = (v: string | undefined): string =>
     `nx run ${PROJECT[competition]}:data --scale ${wantScale ?? 'default'}${wantSeed !== undefined ? ` --seed ${wantSeed}` : ''}` +
-    `${wantVariant !== undefined && wantVariant !== 'default' ? ` --variant ${wantVariant}` : ''}${args.dataDir ? ` --data-dir ${args.dataDir}` : ''} --force`;
+    `${(wantVariant ?? v) !== undefined && (wantVariant ?? v) !== 'default' ? ` --variant ${wantVariant ?? v}` : ''}${args.dataDir ? ` --data-dir ${args.dataDir}` : ''} --force`;
+  const regenerate = regenerateAs(undefined);
   removeStalePartials(dir);
 
   if (gen.realFilesPresent(dir)) {
@@ -218,7 +220,7 @@ export async function main(argv: string[]): Promise<void> {
     const old = readJson<SynthSummary>(truthFile);
     const missing = old.files.filter((f) => !fs.existsSync(path.join(dir, f)));
     if (missing.length > 0) {
-      throw new DataError(dir, `the synthetic set (scale ${old.scale}, seed ${old.seed}) is missing ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}; regenerate it with '${regenerate}'`);
+      throw new DataError(dir, `the synthetic set (scale ${old.scale}, seed ${old.seed}${variantNote(variantOf(old))}) is missing ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}; regenerate it with '${regenerateAs(variantOf(old))}'`);
     }
     const differs =
       (wantScale !== undefined && old.scale !== wantScale) ||
@@ -233,7 +235,7 @@ export async function main(argv: string[]): Promise<void> {
       );
     }
     printSummary(old, dir);
-    console.log(`  (already there; kept${ensure ? '' : `; '${regenerate}' replaces it`})`);
+    console.log(`  (already there; kept${ensure ? '' : `; '${regenerateAs(variantOf(old))}' replaces it`})`);
     return;
   }
   if (fs.existsSync(dir) && !fs.existsSync(truthFile) && fs.readdirSync(dir).length > 0) {
