@@ -60,7 +60,7 @@ export const ION_VARIANTS: Record<string, IonVariant> = {
     heldOut: true,
     description: 'every group a 3-state C-O-I channel with an inactivated state (long closed periods after openings)',
     channelModels: (() => {
-      const five = inactivating('5ch (and each half of 10ch)', 3000, 800, 400, 300);
+      const five = inactivating('5ch (and each half of 10ch)', 3000, 800, 250, 500);
       return [inactivating('1ch-slow', 60, 150, 150, 30), inactivating('1ch-fast', 1200, 2500, 800, 300), inactivating('3ch', 700, 600, 300, 150), five, five];
     })(),
   },
