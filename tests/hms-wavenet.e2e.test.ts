@@ -66,15 +66,22 @@ describe('hms-wavenet smoke: train, infer, ensemble', () => {
       expect(Math.abs(s - 1)).toBeLessThan(1e-5);
     }
     expect(fs.readFileSync(path.join(dir, 'log.txt'), 'utf8')).toMatch(/epoch 1\/1: train .* s\/step/);
+    // Each fold's OOF is its last validation pass (the final weights), not a second prediction pass.
+    expect(fs.readFileSync(path.join(dir, 'log.txt'), 'utf8').match(/OOF predictions: the last validation pass's/g)).toHaveLength(2);
   });
 
   it('a re-run resumes: finished folds are reloaded, an unfinished fold resumes from its checkpoint', () => {
     const before = readJson<Record<string, any>>(path.join(runDir(), 'metrics.json')).cvKL;
+    const oofBefore = fs.readFileSync(path.join(runDir(), 'oof.npy'));
     fs.rmSync(path.join(runDir(), 'fold_1', 'DONE'));
     const r = ok(run('train', ['--seed', '1']));
     expect(r.stdout).toMatch(/fold 1\/2 .*\(resumed\)/);
     expect(r.stdout + r.stderr).toMatch(/\[fold 2\] \[train\] resuming from .* after epoch 1\/1/);
     expect(readJson<Record<string, any>>(path.join(runDir(), 'metrics.json')).cvKL).toBeCloseTo(before, 6);
+    // The resumed fold had nothing left to train, so its OOF came from a prediction pass: the same
+    // bytes as the validation pass gave the first time.
+    expect(r.stdout + r.stderr).toMatch(/\[fold 2\] OOF predictions: \d+ EEGs in/);
+    expect(fs.readFileSync(path.join(runDir(), 'oof.npy')).equals(oofBefore)).toBe(true);
   });
 
   it('a second seed trains its folds in worker processes', () => {

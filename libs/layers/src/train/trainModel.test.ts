@@ -215,6 +215,21 @@ describe('trainModel (cpu)', () => {
     await expect(trainModel(base({ maxSteps: 0 }))).rejects.toThrow(/maxSteps/);
   });
 
+  it('keepValidPredictions returns the last validation pass when the returned weights made it, and nothing after a restore to another epoch', async () => {
+    const valid = () => regressionSource(20, 8, false, 9);
+    const r = await trainModel(base({ validBatches: valid(), keepValidPredictions: true }));
+    const { x } = regressionData(20);
+    const expected = (r.model.predict(tf.tensor2d(x, [20, 4])) as tf.Tensor).dataSync();
+    expect(r.lastValidPredictions).toHaveLength(20);
+    expect(Array.from(r.lastValidPredictions!)).toEqual(Array.from(expected));
+    r.model.dispose();
+    // restoreBest to an earlier epoch: the last pass was another model's.
+    const worse = await trainModel(base({ validBatches: valid(), keepValidPredictions: true, restoreBest: true, schedule: epochListSchedule({ lrs: [0.02, 0.02, 1, 1] }) }));
+    expect(worse.bestEpoch).toBeLessThan(worse.history[worse.history.length - 1].epoch); // lr 1 from epoch 3 on overshoots
+    expect(worse.lastValidPredictions).toBeUndefined();
+    worse.model.dispose();
+  });
+
   it('clipNorm bounds the global norm of each update', async () => {
     const init = denseModel();
     const w0 = weightsOf(init);

@@ -141,6 +141,13 @@ export interface TrainModelOptions {
    * size; `timing` still counts the steps of the whole recipe. @default no limit
    */
   maxSteps?: number;
+  /**
+   * Keep the last validation pass's predictions (validBatches' batches concatenated, in order) and
+   * return them as `lastValidPredictions` when the returned weights are the ones that made them (no
+   * best-epoch restore to another epoch, no applied SWA): a caller's out-of-fold prediction over
+   * the same batches need not run the model again.
+   */
+  keepValidPredictions?: boolean;
 }
 
 /** What one trainModel call measured, and what the whole recipe would take (see projectTraining). */
@@ -165,6 +172,8 @@ export interface TrainResult {
   /** Optimizer steps taken over the whole run (resumed runs included). */
   steps: number;
   timing: TrainTiming;
+  /** See `keepValidPredictions`: the returned model's predictions on validBatches, when this run validated it. */
+  lastValidPredictions?: Float32Array;
 }
 
 /** Everything in state.json besides tensors. */
@@ -300,6 +309,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       validSeconds: [],
     };
     let stepStart = performance.now();
+    // The last validation pass's predictions (keepValidPredictions).
+    let lastValid: { epoch: number; predictions: Float32Array } | undefined;
     // The largest batch checked against the WebGPU adapter's per-tensor limit so far.
     let limitsCheckedAt = 0;
 
@@ -438,10 +449,9 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
               vSum += (await l.data())[0] * n;
               vRows += n;
               l.dispose();
-              if (metrics.length) {
-                ys.push(tf.clone(b.y));
-                ps.push(pred);
-              } else pred.dispose();
+              if (metrics.length) ys.push(tf.clone(b.y));
+              if (metrics.length || options.keepValidPredictions) ps.push(pred);
+              else pred.dispose();
             } finally {
               disposeBatch(b);
             }
@@ -457,6 +467,15 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
             } finally {
               if (ys.length > 1) tf.dispose([yAll, pAll]);
             }
+          }
+          if (options.keepValidPredictions) {
+            const out = new Float32Array(ps.reduce((a, p) => a + p.size, 0));
+            let at = 0;
+            for (const p of ps) {
+              out.set((await p.data()) as Float32Array, at);
+              at += p.size;
+            }
+            lastValid = { epoch, predictions: out };
           }
         } finally {
           tf.dispose([...ys, ...ps]);
@@ -544,7 +563,9 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
     }
     ok = true;
     if (st.steps >= maxSteps && st.steps < timing.fullSteps) log?.(`[train] stopped after ${st.steps} optimizer steps (maxSteps ${maxSteps}; the full recipe has ${timing.fullSteps})`);
-    return { model, history: st.history, bestEpoch, stoppedEarly: st.early.stopped, steps: st.steps, timing };
+    const lastEpoch = st.history.length ? st.history[st.history.length - 1].epoch : -1;
+    const lastValidPredictions = lastValid && lastValid.epoch === lastEpoch && bestEpoch === lastEpoch ? lastValid.predictions : undefined;
+    return { model, history: st.history, bestEpoch, stoppedEarly: st.early.stopped, steps: st.steps, timing, lastValidPredictions };
   } finally {
     tf.dispose(bestWeights ?? []);
     swa?.dispose();
