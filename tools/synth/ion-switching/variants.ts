@@ -45,15 +45,17 @@ function inactivating(name: string, co: number, oc: number, oi: number, ic: numb
 
 const base = { channelModels: CHANNEL_MODELS, noiseScale: 1, drift: 'default' as const, heldOut: false };
 
+const TWO_STATE: readonly ChannelModel[] = (() => {
+  const five = twoState('5ch (and each half of 10ch)', 1600, 1200);
+  return [twoState('1ch-slow', 35, 333), twoState('1ch-fast', 600, 2000), twoState('3ch', 300, 500), five, five];
+})();
+
 export const ION_VARIANTS: Record<string, IonVariant> = {
   default: { ...base, description: 'the generator the project was built and tuned on (markovModel.ts CHANNEL_MODELS, drift.ts shapes)' },
   'kinetics-2state': {
     ...base,
     description: 'every group a 2-state C-O channel (open probabilities near the default ones, single-exponential dwells)',
-    channelModels: (() => {
-      const five = twoState('5ch (and each half of 10ch)', 1600, 1200);
-      return [twoState('1ch-slow', 35, 333), twoState('1ch-fast', 600, 2000), twoState('3ch', 300, 500), five, five];
-    })(),
+    channelModels: TWO_STATE,
   },
   'kinetics-inactivating': {
     ...base,
@@ -72,6 +74,13 @@ export const ION_VARIANTS: Record<string, IonVariant> = {
     ...base,
     heldOut: true,
     description: 'other drift shapes on the same segments: full sine period, saturating exponentials, steeper and falling linear drifts (drift.ts)',
+    drift: 'other',
+  },
+  mixed: {
+    heldOut: true,
+    description: 'everything at once: 2-state channels with rates x0.7, noise sigma x1.15, the drift-other shapes',
+    channelModels: TWO_STATE.map((m) => ({ ...m, name: `${m.name}, rates x0.7`, rates: m.rates.map(([a, b, r]) => [a, b, r * 0.7] as [number, number, number]) })),
+    noiseScale: 1.15,
     drift: 'other',
   },
 };
