@@ -92,6 +92,8 @@ describe('ion-switching variants', () => {
     expect(truth.figures.roundingMacroF1).toBeGreaterThan(0.6);
     expect(truth.figures.bayesMacroF1).toBeGreaterThan(truth.figures.roundingMacroF1);
     expect(truth.groups[0].channelModel.states).toEqual(ION_VARIANTS[variant].channelModels[0].states);
+    const kinds = new Set(readJson<{ drifts: Array<{ kind: string }> }>(path.join(d, 'truth.json')).drifts.map((x) => x.kind));
+    expect([...kinds].sort()).toEqual(ION_VARIANTS[variant].drift === 'other' ? ['exp', 'linear', 'sine'] : ['halfSine', 'linear']);
     fs.rmSync(d, { recursive: true, force: true });
   });
 });
