@@ -56,6 +56,12 @@ export interface PatternParams {
   /** Field centre and width on the scalp. */
   centre: readonly [number, number];
   width: number;
+  /**
+   * Waveform shape (generator variants; absent: the default shapes): the second harmonic's share in
+   * rhythmic delta (LRDA/GRDA, default 0.2) and the width of a seizure's spike in seconds (default 0.03).
+   */
+  rdaHarmonic?: number;
+  seizureSpikeSeconds?: number;
 }
 
 /** An episode: one EEG's pattern over a stretch of the recording, with its strength curve. */
@@ -281,7 +287,7 @@ export function patternSource(rng: Rng, ep: Episode, i0: number, i1: number): Fl
       phase += (2 * Math.PI * f) / FS;
       const wrapped = phase - 2 * Math.PI * Math.round(phase / (2 * Math.PI));
       // spike of ~30 ms at phase 0, then the slow wave
-      const spikeW = 2 * Math.PI * f * 0.03;
+      const spikeW = 2 * Math.PI * f * (p.seizureSpikeSeconds ?? 0.03);
       out[k] = 0.6 * Math.sin(phase + 0.9) - 0.9 * Math.exp(-(wrapped * wrapped) / (2 * spikeW * spikeW));
     }
   } else if (p.cls === LRDA || p.cls === GRDA) {
@@ -290,7 +296,7 @@ export function patternSource(rng: Rng, ep: Episode, i0: number, i1: number): Fl
     for (let k = 0; k < n; k++) {
       if (k % 200 === 0) drift = 0.9 * drift + 0.02 * rng.normal();
       phase += (2 * Math.PI * p.freq * (1 + drift)) / FS;
-      out[k] = Math.sin(phase) + 0.2 * Math.sin(2 * phase + 0.5);
+      out[k] = Math.sin(phase) + (p.rdaHarmonic ?? 0.2) * Math.sin(2 * phase + 0.5);
     }
   } else {
     // Other: posterior alpha, waxing and waning over ~1-3 s.

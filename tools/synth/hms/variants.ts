@@ -11,7 +11,14 @@ import type { BackgroundParams, PatternParams } from './patterns';
 
 export interface HmsVariant extends SynthVariant {
   /** Per class (Seizure, LPD, GPD, LRDA, GRDA, Other): factors on the drawn frequency and amplitude; a factor on every field width. */
-  pattern?: { freqScale: readonly number[]; amplitudeScale: readonly number[]; widthScale: number };
+  pattern?: {
+    freqScale: readonly number[];
+    amplitudeScale: readonly number[];
+    widthScale: number;
+    /** Waveform: LRDA/GRDA second-harmonic share (default 0.2), seizure spike width in s (default 0.03). */
+    rdaHarmonic: number;
+    seizureSpikeSeconds: number;
+  };
   /** Factor on the blink, muscle and electrode-pop rates; share of EEG files with a NaN run (default 0.1) and with a flat channel (0.05). */
   artefacts?: { rateScale: number; nanRunShare: number; flatShare: number };
   /**
@@ -26,8 +33,16 @@ export const HMS_VARIANTS: Record<string, HmsVariant> = {
   default: { heldOut: false, description: 'the generator the project was built and tuned on' },
   'patterns-shifted': {
     heldOut: true,
-    description: 'other pattern shapes: seizure, GPD, LRDA and alpha slower, LPD and GRDA faster; seizure/LPD/GPD weaker, LRDA/GRDA stronger; fields 25% wider',
-    pattern: { freqScale: [0.75, 1.4, 0.8, 0.7, 1.4, 0.9], amplitudeScale: [0.7, 0.8, 0.8, 1.2, 1.2, 1], widthScale: 1.25 },
+    description:
+      'other pattern shapes: seizure, GPD, LRDA and alpha slower, LPD and GRDA faster; seizure/LPD/GPD weaker, LRDA/GRDA stronger; ' +
+      'fields 25% wider; sharper (more 2nd-harmonic) rhythmic delta, blunter seizure spikes',
+    pattern: {
+      freqScale: [0.75, 1.4, 0.8, 0.7, 1.4, 0.9],
+      amplitudeScale: [0.7, 0.8, 0.8, 1.2, 1.2, 1],
+      widthScale: 1.25,
+      rdaHarmonic: 0.6,
+      seizureSpikeSeconds: 0.06,
+    },
   },
   'artefacts-high': {
     heldOut: false,
@@ -67,6 +82,8 @@ export function shapePattern(p: PatternParams, v: HmsVariant): PatternParams {
     freqSwing: p.freqSwing * v.pattern.freqScale[p.cls],
     amplitude: p.amplitude * v.pattern.amplitudeScale[p.cls],
     width: p.width * v.pattern.widthScale,
+    rdaHarmonic: v.pattern.rdaHarmonic,
+    seizureSpikeSeconds: v.pattern.seizureSpikeSeconds,
   };
 }
 
