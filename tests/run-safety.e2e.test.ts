@@ -72,7 +72,7 @@ describe('data is never destroyed', () => {
 
     const asked = runTsx([SYNTH, 'moa', '--scale', 'default', '--data-dir', data], { timeout: 120_000 });
     expect(asked.status).toBe(1);
-    expect(asked.stderr).toMatch(/already holds a synthetic set of scale smoke, seed 42; it is kept\. .*--scale default .*--force/);
+    expect(asked.stderr).toMatch(/already holds a synthetic set of scale smoke, seed 42, variant default; it is kept\. .*--scale default .*--force/);
     expect(fs.statSync(path.join(data, 'train_features.csv')).mtimeMs).toBe(mtime);
 
     ok(runTsx([SYNTH, 'moa', '--scale', 'default', '--data-dir', data, '--force'], { timeout: 120_000 }));
