@@ -4,8 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { processStartTicks, readJson } from '@repro/io';
-import { generatorCodeVersion, main } from './cli';
-import { sameFiles } from './testing';
+import { generatorCodeVersion } from './cli';
+import { runSynthCli as run, sameFiles } from './testing';
 
 let root: string;
 beforeAll(() => {
@@ -13,17 +13,6 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-/** main() with console.log captured. */
-async function run(argv: string[]): Promise<string> {
-  const lines: string[] = [];
-  const spy = jest.spyOn(console, 'log').mockImplementation((l: string) => void lines.push(String(l)));
-  try {
-    await main(argv);
-  } finally {
-    spy.mockRestore();
-  }
-  return lines.join('\n');
-}
 
 describe.each(['ion-switching', 'moa'])('%s', (competition) => {
   it('an interrupted build resumes to the same files as an uninterrupted one, and the partial folder is gone', async () => {

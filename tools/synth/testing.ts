@@ -4,6 +4,19 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { main } from './cli';
+
+/** cli.ts main() with console.log captured: what a user would see, as one string. */
+export async function runSynthCli(argv: string[]): Promise<string> {
+  const lines: string[] = [];
+  const spy = jest.spyOn(console, 'log').mockImplementation((l: string) => void lines.push(String(l)));
+  try {
+    await main(argv);
+  } finally {
+    spy.mockRestore();
+  }
+  return lines.join('\n');
+}
 
 function listFiles(dir: string, rel = ''): string[] {
   const out: string[] = [];

@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { readJson } from '@repro/io';
-import { GENERATORS, main } from './cli';
+import { GENERATORS } from './cli';
+import { runSynthCli as run } from './testing';
 import { ION_VARIANTS, generateIonSwitching } from './ion-switching';
 import { MOA_VARIANTS, generateMoa } from './moa';
 import { HMS_VARIANTS, generateHms, planHms } from './hms';
@@ -17,16 +18,6 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<string> {
-  const lines: string[] = [];
-  const spy = jest.spyOn(console, 'log').mockImplementation((l: string) => void lines.push(String(l)));
-  try {
-    await main(argv);
-  } finally {
-    spy.mockRestore();
-  }
-  return lines.join('\n');
-}
 
 const md5 = (file: string): string => createHash('md5').update(fs.readFileSync(file)).digest('hex');
 
