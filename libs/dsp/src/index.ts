@@ -51,5 +51,6 @@ export { fitHalfSineDrift } from './fitHalfSineDrift';
 export type { DriftFit, FitHalfSineDriftOptions } from './fitHalfSineDrift';
 export { fitLinearDrift } from './fitLinearDrift';
 export { removeDrift } from './removeDrift';
+export { movingAverage } from './movingAverage';
 export { ionSwitchingDrifts } from './ionSwitchingDrifts';
 export type { DriftSegment } from './ionSwitchingDrifts';

@@ -28,6 +28,13 @@ export interface IonSwitchingConfig {
     knownDrift: { enabled: boolean; halfSineAmplitude: number; linearRise: number };
     /** Test chunks (0-based) that carry a linear drift (the community's drift analysis of the real test). */
     testLinearDriftChunks: number[];
+    /**
+     * `segments`: the known shapes on the known segments (above; the seed's cleaned data).
+     * `windows` (ours, issue 19): every batch and chunk, any smooth drift, estimated by moving
+     * averages over `driftWindow` (a fraction of a train batch) -- see src/drift.ts.
+     */
+    driftMethod: 'segments' | 'windows';
+    driftWindow: number;
     /** Subtract the per-batch cycle-averaged 50 Hz waveform (period in rows: 200 at 10 kHz). */
     removeMains: boolean;
     mainsPeriod: number;
@@ -181,6 +188,8 @@ export function validateConfig(c: IonSwitchingConfig, file: string): IonSwitchin
   if (c.maxSteps !== undefined && !(Number.isInteger(c.maxSteps) && c.maxSteps >= 1)) fail(file, `maxSteps must be an integer >= 1, got ${c.maxSteps}`);
   const { clean, features: f, sequence: s, train: t } = c;
   if (!isInt(clean.mainsPeriod, 2)) fail(file, `clean.mainsPeriod must be an integer >= 2, got ${clean.mainsPeriod}`);
+  if (clean.driftMethod !== 'segments' && clean.driftMethod !== 'windows') fail(file, `clean.driftMethod must be 'segments' or 'windows', got '${String(clean.driftMethod)}'`);
+  if (!(typeof clean.driftWindow === 'number' && clean.driftWindow > 0 && clean.driftWindow <= 1)) fail(file, `clean.driftWindow must be a fraction of a train batch in (0, 1], got ${clean.driftWindow}`);
   if (!Array.isArray(clean.testLinearDriftChunks) || !clean.testLinearDriftChunks.every((k) => isInt(k) && k < 12)) {
     fail(file, 'clean.testLinearDriftChunks must list test chunk indices 0..11');
   }

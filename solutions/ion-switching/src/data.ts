@@ -19,6 +19,7 @@ import { fitHalfSineDrift, fitLinearDrift, removeMains } from '@repro/dsp';
 import { reduceMemUsage } from '@repro/features';
 import { macroF1 } from '@repro/metrics';
 import type { IonSwitchingConfig } from './config';
+import { groupCountShares, removeTestDriftByWindows, removeTrainDriftByWindows } from './drift';
 
 export interface IonTable extends IonSwitchingData {
   /** The cleaned signal, on the open_channels scale (about 0..10). */
@@ -181,11 +182,19 @@ export async function loadAndClean(config: IonSwitchingConfig, log: (l: string) 
   report.outlierRows = trOut.reduce((a, v) => a + v, 0);
   const xTr = Float64Array.from(train.signal);
   const xTe = Float64Array.from(test.signal);
-  if (c.removeDrift) {
+  const driftWindow = Math.max(1, Math.round(c.driftWindow * (train.segments[0].end - train.segments[0].start)));
+  if (c.removeDrift && c.driftMethod === 'segments') {
     removeDrifts(xTr, train, true, config, report);
     removeDrifts(xTe, test, false, config, report);
+  } else if (c.removeDrift) {
+    report.drifts.push(...removeTrainDriftByWindows(xTr, train, driftWindow, trOut));
   }
-  const levels = c.normalise ? fitGroupLevels(xTr, train, trOut) : ION_GROUPS.map(() => ({ scale: 1, offset: 0 }));
+  // The test's window estimate needs the drift-free train's lattice, so it comes after the level fit.
+  const rawLevels = fitGroupLevels(xTr, train, trOut);
+  if (c.removeDrift && c.driftMethod === 'windows') {
+    report.drifts.push(...removeTestDriftByWindows(xTe, test, driftWindow, rawLevels, groupCountShares(train.openChannels, train.group, trOut)));
+  }
+  const levels = c.normalise ? rawLevels : ION_GROUPS.map(() => ({ scale: 1, offset: 0 }));
   report.groups = levels.map((l, g) => ({ group: ION_GROUPS[g].name, ...l }));
   for (const [x, t] of [[xTr, train], [xTe, test]] as const) {
     for (let i = 0; i < x.length; i++) {
@@ -201,7 +210,7 @@ export async function loadAndClean(config: IonSwitchingConfig, log: (l: string) 
   const teClean = Float32Array.from(xTe);
   const roundingF1 = macroF1(train.openChannels, roundLabels(trClean));
   log(
-    `Cleaning (${((performance.now() - t0) / 1000).toFixed(1)} s): drifts ${report.drifts.map((d) => `${d.file}[${d.segment}] ${d.kind} ${d.amplitude.toPrecision(3)}`).join(', ')}; ` +
+    `Cleaning (${((performance.now() - t0) / 1000).toFixed(1)} s): drifts ${report.drifts.filter((d) => d.kind !== 'windows' || d.amplitude > 0.05).map((d) => `${d.file}[${d.segment}] ${d.kind} ${d.amplitude.toPrecision(3)}`).join(', ')}; ` +
       `levels ${report.groups.map((g) => `${g.group} ${g.scale.toFixed(4)}*k${g.offset >= 0 ? '+' : ''}${g.offset.toFixed(4)}`).join(', ')}; ` +
       `outlier rows left out of fits/training: ${report.outlierRows}`,
   );
