@@ -1,7 +1,7 @@
 // Competition metrics at parity with the scorers the competitions used (sklearn / Kaggle).
 export { accuracy } from './accuracy';
 export { confusionMatrix, type ConfusionMatrix } from './confusionMatrix';
-export { macroF1 } from './macroF1';
+export { macroF1, macroF1FromCounts } from './macroF1';
 export { perClassF1, type PerClassF1 } from './perClassF1';
 export { binaryLogLoss } from './binaryLogLoss';
 export { perColumnLogLoss } from './perColumnLogLoss';

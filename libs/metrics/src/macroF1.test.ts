@@ -1,5 +1,5 @@
 import { loadMetricsFixtures } from './__fixtures__/metricsFixtures';
-import { macroF1 } from './macroF1';
+import { macroF1, macroF1FromCounts } from './macroF1';
 
 const { classification } = loadMetricsFixtures();
 
@@ -7,6 +7,28 @@ describe('macroF1', () => {
   // Exact equality: counts and the sklearn expression/summation order leave nothing to round differently.
   it.each(classification.map((c) => [c.name, c]))('equals sklearn f1_score(average="macro") exactly: %s', (_, c) => {
     expect(macroF1(c.yTrue, c.yPred)).toBe(c.macroF1);
+  });
+
+  // Integer typed arrays take the counting path (no Set/Map): the same bits.
+  it.each(classification.filter((c) => [...c.yTrue, ...c.yPred].every((v) => Number.isInteger(v))).map((c) => [c.name, c]))(
+    'Int32Array inputs give the same bits: %s',
+    (_, c) => {
+      expect(macroF1(Int32Array.from(c.yTrue), Int32Array.from(c.yPred))).toBe(c.macroF1);
+    },
+  );
+
+  it('macroF1FromCounts equals macroF1 on the rows the counts come from', () => {
+    for (const c of classification.filter((x) => [...x.yTrue, ...x.yPred].every((v) => Number.isInteger(v) && v >= 0 && v < 64))) {
+      const tp = new Float64Array(64);
+      const t = new Float64Array(64);
+      const p = new Float64Array(64);
+      c.yTrue.forEach((y, i) => {
+        t[y]++;
+        p[c.yPred[i]]++;
+        if (y === c.yPred[i]) tp[y]++;
+      });
+      expect(macroF1FromCounts(tp, t, p)).toBe(c.macroF1);
+    }
   });
 
   it('fixtures cover a label only in yPred and labels missing from one side', () => {

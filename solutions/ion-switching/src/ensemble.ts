@@ -21,7 +21,7 @@ import {
   writeJson,
   type RunInfo,
 } from '@repro/io';
-import { macroF1 } from '@repro/metrics';
+import { macroF1, macroF1FromCounts } from '@repro/metrics';
 import type { IonSwitchingConfig } from './config';
 import { loadAndClean, roundLabels } from './data';
 import { argmaxRows } from './features';
@@ -95,24 +95,61 @@ export function searchThresholds(
   const roundingF1 = macroF1(y, applyThresholds(ev, rounding));
   const th = start ? start.slice() : rounding;
   if (th.length !== K - 1 || th.some((v, k) => k > 0 && v < th[k - 1])) throw new Error(`searchThresholds: start must be ${K - 1} ascending thresholds`);
-  let best = start ? macroF1(y, applyThresholds(ev, th)) : roundingF1;
+  const labels = applyThresholds(ev, th);
+  let best = start ? macroF1(y, labels) : roundingF1;
+  if (sweeps <= 0) return { thresholds: th, f1: best, roundingF1 };
+  // Moving threshold k between its neighbours relabels only the rows in (lo, hi], to k or k + 1:
+  // each candidate is scored from the confusion counts of the other rows plus those (bit-identical
+  // to relabelling every row and calling macroF1, at a fraction of the cost).
+  const tp = new Float64Array(K);
+  const trueCount = new Float64Array(K);
+  const predCount = new Float64Array(K);
+  for (let i = 0; i < ev.length; i++) {
+    trueCount[y[i]]++;
+    predCount[labels[i]]++;
+    if (labels[i] === y[i]) tp[labels[i]]++;
+  }
+  const rows = new Int32Array(ev.length);
+  const candTp = new Float64Array(K);
+  const candPred = new Float64Array(K);
   for (let s = 0; s < sweeps; s++) {
     const before = best;
     for (let k = 0; k < th.length; k++) {
       const lo = k === 0 ? th[0] - 0.5 : th[k - 1];
       const hi = k === th.length - 1 ? th[k] + 0.5 : th[k + 1];
+      let m = 0;
+      for (let i = 0; i < ev.length; i++) {
+        if (ev[i] > lo && ev[i] <= hi) {
+          rows[m++] = i;
+          predCount[labels[i]]--;
+          if (labels[i] === y[i]) tp[labels[i]]--;
+        }
+      }
       let bestV = th[k];
       for (let g = 1; g < grid; g++) {
         const v = lo + ((hi - lo) * g) / grid;
-        const cand = th.slice();
-        cand[k] = v;
-        const f = macroF1(y, applyThresholds(ev, cand));
+        candTp.set(tp);
+        candPred.set(predCount);
+        for (let r = 0; r < m; r++) {
+          const i = rows[r];
+          const l = ev[i] > v ? k + 1 : k;
+          candPred[l]++;
+          if (l === y[i]) candTp[l]++;
+        }
+        const f = macroF1FromCounts(candTp, trueCount, candPred);
         if (f > best) {
           best = f;
           bestV = v;
         }
       }
       th[k] = bestV;
+      for (let r = 0; r < m; r++) {
+        const i = rows[r];
+        const l = ev[i] > bestV ? k + 1 : k;
+        labels[i] = l;
+        predCount[l]++;
+        if (l === y[i]) tp[l]++;
+      }
     }
     if (best - before < 1e-7) break;
   }
@@ -149,17 +186,48 @@ export function searchClassScales(p: Float32Array, y: ArrayLike<number>, sweeps:
   const scales = start ? start.slice() : new Array<number>(K).fill(1);
   let best = macroF1(y, scaledArgmax(p, scales));
   const factors = Array.from({ length: 12 }, (_, g) => 2 ** ((g < 6 ? g - 6 : g - 5) / 4));
+  const n = p.length / K;
+  // With the other classes' scales held, a row's label is k when p_k * scale beats the best other
+  // scaled value (on a tie the lower index, as scaledArgmax), else that other class: one pass per
+  // class finds the best other, then each factor is a pass of comparisons (bit-identical results).
+  const otherValue = new Float64Array(n);
+  const otherIndex = new Int32Array(n);
+  const trueCount = new Float64Array(K);
+  for (let i = 0; i < n; i++) trueCount[y[i]]++;
+  const tp = new Float64Array(K);
+  const predCount = new Float64Array(K);
   for (let s = 0; s < sweeps; s++) {
     const before = best;
     for (let k = 0; k < K; k++) {
+      for (let i = 0; i < n; i++) {
+        let bi = -1;
+        let bv = -Infinity;
+        for (let j = 0; j < K; j++) {
+          if (j === k) continue;
+          const v = p[i * K + j] * scales[j];
+          if (v > bv) {
+            bv = v;
+            bi = j;
+          }
+        }
+        otherValue[i] = bv;
+        otherIndex[i] = bi;
+      }
       let bestV = scales[k];
       for (const f of factors) {
-        const cand = scales.slice();
-        cand[k] = scales[k] * f;
-        const v = macroF1(y, scaledArgmax(p, cand));
+        const sk = scales[k] * f;
+        tp.fill(0);
+        predCount.fill(0);
+        for (let i = 0; i < n; i++) {
+          const v = p[i * K + k] * sk;
+          const l = v > otherValue[i] || (v === otherValue[i] && k < otherIndex[i]) ? k : otherIndex[i];
+          predCount[l]++;
+          if (l === y[i]) tp[l]++;
+        }
+        const v = macroF1FromCounts(tp, trueCount, predCount);
         if (v > best) {
           best = v;
-          bestV = cand[k];
+          bestV = sk;
         }
       }
       scales[k] = bestV;
