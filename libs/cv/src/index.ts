@@ -18,5 +18,5 @@ export type { FitFoldArgs, FitFoldResult, FoldReport, OutOfFoldOptions, OutOfFol
 export { runOutOfFold } from './oofRunner';
 export * from './blendWeights';
 export { WorkerPool, withWorkerPool, saveWorkerFold, loadWorkerFold } from './workerPool';
-export type { HmsBlendArgs, HmsBlendMember, HmsBlendOptions } from './hmsBlend';
-export { blendHmsRuns, loadHmsBlendMember, readHmsSubmission } from './hmsBlend';
+export type { BlendCandidate, BlendFormat, BlendMember, BlendRunsArgs, NotABlendMember } from './blendRunsById';
+export { blendRunsById, isBlendMember } from './blendRunsById';

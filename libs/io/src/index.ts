@@ -14,6 +14,7 @@ export * from './cliArgs';
 export * from './solutionCli';
 export * from './kaggle/submissionChecks';
 export * from './kaggle/hmsFiles';
+export * from './kaggle/hmsBlendRuns';
 export * from './kaggle/moaFiles';
 export * from './kaggle/ionSwitchingFiles';
 export * from './plot';

@@ -5,8 +5,9 @@
 // the user asked for (ensemble.runs, --members) that lacks its predictions is an error.
 import * as fs from 'fs';
 import * as path from 'path';
-import { blendHmsRuns } from '@repro/cv';
-import { readHmsSampleSubmission, trackOutputDir } from '@repro/io';
+import { blendRunsById } from '@repro/cv';
+import { hmsBlendInputs, readHmsSampleSubmission, trackOutputDir } from '@repro/io';
+import { klDivergenceScore } from '@repro/metrics';
 import type { HmsEfficientnetConfig } from './config';
 import { loadTrain } from './load';
 import { SOLUTION } from './train';
@@ -38,5 +39,6 @@ export async function ensemble(ctx: { config: HmsEfficientnetConfig; runsRoot: s
     dataDir: ctx.config.data.dir,
     defaultDataDir: 'data/hms',
   };
-  return blendHmsRuns({ runs, eegIds: table.eegId, targets: table.targets, outDir, log, sample });
+  const kl = (sol: Float64Array, p: Float32Array) => klDivergenceScore(sol, p, 6);
+  return blendRunsById({ ...hmsBlendInputs({ runs, eegIds: table.eegId, targets: table.targets, kl, sample }), outDir, log });
 }

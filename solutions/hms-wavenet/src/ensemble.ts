@@ -8,8 +8,9 @@
 // out of fold. A run the user asked for (ensemble.runs, --members) that lacks them is an error.
 import * as fs from 'fs';
 import * as path from 'path';
-import { blendHmsRuns } from '@repro/cv';
-import { readHmsSampleSubmission, trackOutputDir } from '@repro/io';
+import { blendRunsById } from '@repro/cv';
+import { hmsBlendInputs, readHmsSampleSubmission, trackOutputDir } from '@repro/io';
+import { klDivergenceScore } from '@repro/metrics';
 import type { HmsWavenetConfig } from './config';
 import { loadTrain } from './load';
 import { SOLUTION } from './train';
@@ -44,5 +45,6 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
     defaultDataDir: 'data/hms',
   };
   // Runs of the seed's layout may lack oof_eeg_ids.npy: their rows are train.csv's eeg_ids in order.
-  return blendHmsRuns({ runs, eegIds: table.eegId, targets: table.targets, outDir, log, implicitIds: true, sample });
+  const kl = (sol: Float64Array, p: Float32Array) => klDivergenceScore(sol, p, 6);
+  return blendRunsById({ ...hmsBlendInputs({ runs, eegIds: table.eegId, targets: table.targets, kl, sample, implicitIds: true }), outDir, log });
 }

@@ -450,3 +450,15 @@ export async function writeHmsSubmission(file: string, eegIds: ArrayLike<number>
   const expected = sample ? { header: sample.header, ids: sample.ids, source: sample.file } : { ids: idTexts(eegIds), source: 'the predictions' };
   await writeCsv(file, [{ name: 'eeg_id', values: eegIds, format: 'int' }, ...cols], { validate: (tmp) => validateHmsSubmission(tmp, expected, file) });
 }
+
+/** An HMS submission.csv: eeg_id and the six vote columns. */
+export async function readHmsSubmission(file: string): Promise<{ ids: Float64Array; probs: Float32Array }> {
+  const cols = Object.fromEntries([['eeg_id', 'float64'], ...HMS_VOTE_COLUMNS.map((c) => [c, 'float64'])]) as Record<string, 'float64'>;
+  const t = await readCsvColumns(file, { columns: cols });
+  const probs = new Float32Array(t.nRows * 6);
+  HMS_VOTE_COLUMNS.forEach((c, k) => {
+    const col = t.columns[c] as Float64Array;
+    for (let i = 0; i < t.nRows; i++) probs[i * 6 + k] = col[i];
+  });
+  return { ids: t.columns.eeg_id as Float64Array, probs };
+}
