@@ -33,18 +33,15 @@ export {
 } from './depthwiseConv2dOp';
 export { type ActivationIdentifier, type InitializerIdentifier, type InitializerSpec } from './layerUtil';
 export {
-  Conv1D,
-  conv1d,
-  CONV1D_DEFAULT_DILATION_RATE,
-  CONV1D_DEFAULT_PADDING,
   CONV_DEFAULT_ACTIVATION,
   CONV_DEFAULT_BIAS_INITIALIZER,
   CONV_DEFAULT_IMPL,
   CONV_DEFAULT_KERNEL_INITIALIZER,
   CONV_DEFAULT_USE_BIAS,
-  type Conv1DLayerArgs,
-} from './conv1dLayer';
-export { Conv2D, conv2d, CONV2D_DEFAULT_DILATION_RATE, CONV2D_DEFAULT_PADDING, CONV2D_DEFAULT_STRIDES, type Conv2DLayerArgs } from './conv2dLayer';
+} from './baseConv';
+export { CONV2D_DEFAULT_DILATION_RATE, CONV2D_DEFAULT_PADDING, CONV2D_DEFAULT_STRIDES } from './conv2dLayerGeometry';
+export { Conv1D, conv1d, CONV1D_DEFAULT_DILATION_RATE, CONV1D_DEFAULT_PADDING, type Conv1DLayerArgs } from './conv1dLayer';
+export { Conv2D, conv2d, type Conv2DLayerArgs } from './conv2dLayer';
 export {
   DepthwiseConv2D,
   depthwiseConv2d,
