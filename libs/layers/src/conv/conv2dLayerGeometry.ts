@@ -2,8 +2,7 @@
  * The geometry arguments the 2-D conv layers (Conv2D, DepthwiseConv2D) share:
  * kernel size, strides, padding and dilation, with their defaults and checks.
  */
-import { CONV2D_PADDINGS } from './conv2dOp';
-import { checkOneOf, checkPair, Conv2DPadding } from './convUtil';
+import { checkOneOf, checkPair, CONV2D_PADDINGS, Conv2DPadding } from './convUtil';
 
 export const CONV2D_DEFAULT_STRIDES = 1;
 export const CONV2D_DEFAULT_DILATION_RATE = 1;

@@ -28,17 +28,14 @@
  */
 import { tf } from '../backend';
 import {
-  axisOutSize,
   autoUsesStock,
-  axisPads,
+  axisOutSize,
   backendHasKernels,
   backpropInputPads,
+  checkConv2dOpArgs,
   checkOneOf,
-  checkPair,
-  checkRank,
   CONV2D_GRAD_KERNELS,
-  CONV_IMPLS,
-  Conv2DPadding,
+  Conv2dGeometryOptions,
   ConvImpl,
   insertZeros,
   Pads,
@@ -78,8 +75,29 @@ function convForward(x: tf.Tensor4D, w: tf.Tensor4D, g: ConvGeometry): tf.Tensor
   return tf.conv2d(x, w, g.strides, explicitPadding(g.pads), 'NHWC', g.dilations);
 }
 
-/** dL/dx of convForward, from forward ops only. */
-export function conv2dBackpropInputCustom(dy: tf.Tensor4D, w: tf.Tensor4D, xShape: number[], g: ConvGeometry): tf.Tensor4D {
+/** tf.conv2d or tf.depthwiseConv2d, as the custom gradients call them. */
+export type NhwcConv = (
+  x: tf.Tensor4D,
+  w: tf.Tensor4D,
+  strides: number | [number, number],
+  pad: ExplicitPadding | 'valid',
+  dataFormat: 'NHWC',
+  dilations: [number, number],
+) => tf.Tensor4D;
+
+/**
+ * dL/dx of a conv with geometry g, from forward ops only: a stride-1 `conv` of
+ * dy (zeros inserted for stride > 1) with the kernel `flip(w)` (spatially
+ * flipped, plus the in/out transpose a full conv needs) and the same dilation.
+ */
+export function backpropInputByFlippedKernel(
+  dy: tf.Tensor4D,
+  w: tf.Tensor4D,
+  xShape: number[],
+  g: ConvGeometry,
+  flip: (w: tf.Tensor4D) => tf.Tensor4D,
+  conv: NhwcConv,
+): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw] = w.shape;
     const [, h, wd] = xShape;
@@ -92,31 +110,37 @@ export function conv2dBackpropInputCustom(dy: tf.Tensor4D, w: tf.Tensor4D, xShap
     if (ph.crop || pw.crop) {
       dyz = dyz.slice([0, 0, 0, 0], [-1, ho * sh - ph.crop, wo * sw - pw.crop, -1]);
     }
-    const wFlip = tf.reverse(w, [0, 1]).transpose([0, 1, 3, 2]) as tf.Tensor4D;
-    return tf.conv2d(
-      dyz,
-      wFlip,
-      1,
-      explicitPadding([
-        [ph.before, ph.after],
-        [pw.before, pw.after],
-      ]),
-      'NHWC',
-      g.dilations,
-    );
+    const pads = explicitPadding([
+      [ph.before, ph.after],
+      [pw.before, pw.after],
+    ]);
+    return conv(dyz, flip(w), 1, pads, 'NHWC', g.dilations);
   });
+}
+
+/**
+ * The correlation at the heart of the custom dW: `conv` of x with dy as the
+ * filter (the forward stride becomes its dilation and vice versa), cropped to
+ * the kernel's [kh, kw] (a stride that does not divide the input leaves extra rows).
+ */
+export function correlateForFilterGrad(conv: NhwcConv, xT: tf.Tensor4D, dyT: tf.Tensor4D, g: ConvGeometry, kh: number, kw: number): tf.Tensor4D {
+  const o = conv(xT, dyT, g.dilations, explicitPadding(g.pads), 'NHWC', g.strides);
+  return o.shape[1] === kh && o.shape[2] === kw ? o : o.slice([0, 0, 0, 0], [-1, kh, kw, -1]);
+}
+
+/** dL/dx of convForward, from forward ops only. */
+export function conv2dBackpropInputCustom(dy: tf.Tensor4D, w: tf.Tensor4D, xShape: number[], g: ConvGeometry): tf.Tensor4D {
+  const flip = (k: tf.Tensor4D) => tf.reverse(k, [0, 1]).transpose([0, 1, 3, 2]) as tf.Tensor4D;
+  return backpropInputByFlippedKernel(dy, w, xShape, g, flip, tf.conv2d);
 }
 
 /** dL/dW of convForward, as one correlation convolution of x with dy. */
 export function conv2dBackpropFilterCustom(x: tf.Tensor4D, dy: tf.Tensor4D, wShape: number[], g: ConvGeometry): tf.Tensor4D {
   return tf.tidy(() => {
-    const [kh, kw, cin, cout] = wShape;
+    const [kh, kw] = wShape;
     const xT = x.transpose([3, 1, 2, 0]) as tf.Tensor4D; // [Cin, H, W, B]
     const dyT = dy.transpose([1, 2, 0, 3]) as tf.Tensor4D; // [Ho, Wo, B, Cout]
-    // Forward stride becomes the dilation of the "filter" dy and vice versa.
-    const o = tf.conv2d(xT, dyT, g.dilations, explicitPadding(g.pads), 'NHWC', g.strides); // [Cin, KH', KW', Cout]
-    const exact = o.shape[1] === kh && o.shape[2] === kw ? o : o.slice([0, 0, 0, 0], [cin, kh, kw, cout]);
-    return exact.transpose([1, 2, 0, 3]) as tf.Tensor4D;
+    return correlateForFilterGrad(tf.conv2d, xT, dyT, g, kh, kw).transpose([1, 2, 0, 3]) as tf.Tensor4D; // [Cin, KH, KW, Cout] -> [KH, KW, Cin, Cout]
   });
 }
 
@@ -336,22 +360,12 @@ export function checkBias(owner: string, bias: tf.Tensor | undefined, channels: 
 }
 
 /** Options of {@link conv2dOp}. */
-export interface Conv2dOpOptions {
-  /** Stride, one number or [strideH, strideW]. Default 1. */
-  strides?: number | [number, number];
-  /** 'same' (TensorFlow's rule: out = ceil(in/stride)) or 'valid'. Default 'valid'. */
-  padding?: Conv2DPadding;
-  /** Dilation, one number or [dH, dW]; > 1 only with stride 1. Default 1. */
-  dilations?: number | [number, number];
-  /** Gradient formulation; see {@link ConvImpl}. Default 'auto'. */
-  impl?: ConvImpl;
+export interface Conv2dOpOptions extends Conv2dGeometryOptions {
   /** Optional [Cout] bias added before the activation (fused into the op's gradient). */
   bias?: tf.Tensor1D;
   /** Activation applied last, fused into the op's gradient. Default 'linear'. */
   activation?: FusedConvActivation;
 }
-
-export const CONV2D_PADDINGS: readonly Conv2DPadding[] = ['same', 'valid'];
 
 /**
  * 2-D convolution, x [B,H,W,Cin] (or [H,W,Cin]) with kernel [KH,KW,Cin,Cout].
@@ -361,22 +375,11 @@ export const CONV2D_PADDINGS: readonly Conv2DPadding[] = ['same', 'valid'];
  */
 export function conv2dOp<T extends tf.Tensor3D | tf.Tensor4D>(x: T, kernel: tf.Tensor4D, options: Conv2dOpOptions = {}): T {
   const owner = 'conv2dOp';
-  const strides = checkPair(owner, 'strides', options.strides ?? 1);
-  const dilations = checkPair(owner, 'dilations', options.dilations ?? 1);
-  const padding = checkOneOf(owner, 'padding', options.padding ?? 'valid', CONV2D_PADDINGS);
-  const impl = checkOneOf(owner, 'impl', options.impl ?? 'auto', CONV_IMPLS);
-  checkRank(owner, 'kernel', kernel, 4, '[kernelH, kernelW, inChannels, outChannels]');
-  const squeeze = x.rank === 3;
-  const x4 = (squeeze ? x.expandDims(0) : x) as tf.Tensor4D;
-  checkRank(owner, 'x', x4, 4, '[batch, height, width, channels]');
+  const { x4, squeeze, strides, dilations, padding, impl, pads } = checkConv2dOpArgs(owner, x, kernel, options, '[kernelH, kernelW, inChannels, outChannels]');
   if (x4.shape[3] !== kernel.shape[2]) {
     throw new Error(`${owner}: x has ${x4.shape[3]} channels but kernel expects inChannels ${kernel.shape[2]} (kernel shape [${kernel.shape.join(', ')}])`);
   }
   const [kh, kw] = kernel.shape;
-  const pads: [Pads, Pads] = [
-    axisPads(x4.shape[1], kh, strides[0], dilations[0], padding),
-    axisPads(x4.shape[2], kw, strides[1], dilations[1], padding),
-  ];
   for (const [axis, size, k, s, d, p] of [
     ['height', x4.shape[1], kh, strides[0], dilations[0], pads[0]],
     ['width', x4.shape[2], kw, strides[1], dilations[1], pads[1]],

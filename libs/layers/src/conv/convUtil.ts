@@ -8,6 +8,7 @@ import { tf } from '../backend';
 export type Conv1DPadding = 'same' | 'valid' | 'causal';
 /** Padding modes of the 2-D convolutions. */
 export type Conv2DPadding = 'same' | 'valid';
+export const CONV2D_PADDINGS: readonly Conv2DPadding[] = ['same', 'valid'];
 
 /**
  * Which gradient formulation an op uses.
@@ -110,6 +111,58 @@ export function checkRank(owner: string, name: string, t: tf.Tensor, rank: numbe
   if (t.rank !== rank) {
     throw new Error(`${owner}: ${name} must be rank ${rank} ${layout}, received shape [${t.shape.join(', ')}]`);
   }
+}
+
+/** Geometry options the 2-D (NHWC) ops share. */
+export interface Conv2dGeometryOptions {
+  /** Stride, one number or [strideH, strideW]. Default 1. */
+  strides?: number | [number, number];
+  /** 'same' (TensorFlow's rule: out = ceil(in/stride)) or 'valid'. Default 'valid'. */
+  padding?: Conv2DPadding;
+  /** Dilation, one number or [dH, dW]; > 1 only with stride 1. Default 1. */
+  dilations?: number | [number, number];
+  /** Gradient formulation; see {@link ConvImpl}. Default 'auto'. */
+  impl?: ConvImpl;
+}
+
+/** A 2-D op's arguments once checked: x batched, the geometry with defaults, TensorFlow's pads. */
+export interface Conv2dOpArgs {
+  x4: tf.Tensor4D;
+  /** Whether x came unbatched (the result is squeezed back). */
+  squeeze: boolean;
+  strides: [number, number];
+  dilations: [number, number];
+  padding: Conv2DPadding;
+  impl: ConvImpl;
+  pads: [Pads, Pads];
+}
+
+/**
+ * Checks what the 2-D ops share (options, kernel rank, x rank) and batches an
+ * unbatched x; `kernelAxes` names the kernel's layout in errors. Channel and
+ * output-size checks stay with each op.
+ */
+export function checkConv2dOpArgs(
+  owner: string,
+  x: tf.Tensor3D | tf.Tensor4D,
+  kernel: tf.Tensor4D,
+  options: Conv2dGeometryOptions,
+  kernelAxes: string,
+): Conv2dOpArgs {
+  const strides = checkPair(owner, 'strides', options.strides ?? 1);
+  const dilations = checkPair(owner, 'dilations', options.dilations ?? 1);
+  const padding = checkOneOf(owner, 'padding', options.padding ?? 'valid', CONV2D_PADDINGS);
+  const impl = checkOneOf(owner, 'impl', options.impl ?? 'auto', CONV_IMPLS);
+  checkRank(owner, 'kernel', kernel, 4, kernelAxes);
+  const squeeze = x.rank === 3;
+  const x4 = (squeeze ? x.expandDims(0) : x) as tf.Tensor4D;
+  checkRank(owner, 'x', x4, 4, '[batch, height, width, channels]');
+  const [kh, kw] = kernel.shape;
+  const pads: [Pads, Pads] = [
+    axisPads(x4.shape[1], kh, strides[0], dilations[0], padding),
+    axisPads(x4.shape[2], kw, strides[1], dilations[1], padding),
+  ];
+  return { x4, squeeze, strides, dilations, padding, impl, pads };
 }
 
 /**

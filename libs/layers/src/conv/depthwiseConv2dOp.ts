@@ -11,51 +11,16 @@
  *   4000 ms for nine strided-slice * dy sums (2 shared cores, load ~9).
  */
 import { tf } from '../backend';
-import {
-  axisOutSize,
-  autoUsesStock,
-  axisPads,
-  backpropInputPads,
-  checkOneOf,
-  checkPair,
-  checkRank,
-  CONV_IMPLS,
-  Conv2DPadding,
-  ConvImpl,
-  DEPTHWISE_GRAD_KERNELS,
-  insertZeros,
-  Pads,
-} from './convUtil';
-import { ConvGeometry, CONV2D_PADDINGS, explicitPadding } from './conv2dOp';
+import { autoUsesStock, axisOutSize, checkConv2dOpArgs, Conv2dGeometryOptions, ConvImpl, DEPTHWISE_GRAD_KERNELS } from './convUtil';
+import { backpropInputByFlippedKernel, ConvGeometry, correlateForFilterGrad, explicitPadding } from './conv2dOp';
 
 function depthwiseForward(x: tf.Tensor4D, w: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
   return tf.depthwiseConv2d(x, w, g.strides, explicitPadding(g.pads), 'NHWC', g.dilations);
 }
 
-/** dL/dx of the depthwise conv (multiplier 1), from forward ops only. */
+/** dL/dx of the depthwise conv (multiplier 1), from forward ops only (no channel transpose). */
 export function depthwiseBackpropInputCustom(dy: tf.Tensor4D, w: tf.Tensor4D, xShape: number[], g: ConvGeometry): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [kh, kw] = w.shape;
-    const [, h, wd] = xShape;
-    const [, ho, wo] = dy.shape;
-    const [sh, sw] = g.strides;
-    const ph = backpropInputPads(h, ho, kh, sh, g.dilations[0], g.pads[0]);
-    const pw = backpropInputPads(wd, wo, kw, sw, g.dilations[1], g.pads[1]);
-    let dyz = insertZeros(dy, sh, sw);
-    if (ph.crop || pw.crop) dyz = dyz.slice([0, 0, 0, 0], [-1, ho * sh - ph.crop, wo * sw - pw.crop, -1]);
-    const wFlip = tf.reverse(w, [0, 1]) as tf.Tensor4D;
-    return tf.depthwiseConv2d(
-      dyz,
-      wFlip,
-      1,
-      explicitPadding([
-        [ph.before, ph.after],
-        [pw.before, pw.after],
-      ]),
-      'NHWC',
-      g.dilations,
-    );
-  });
+  return backpropInputByFlippedKernel(dy, w, xShape, g, (k) => tf.reverse(k, [0, 1]) as tf.Tensor4D, tf.depthwiseConv2d);
 }
 
 /**
@@ -70,8 +35,7 @@ export function depthwiseBackpropFilterCustom(x: tf.Tensor4D, dy: tf.Tensor4D, w
     const [, ho, wo] = dy.shape;
     const xT = x.transpose([1, 2, 0, 3]).reshape([1, h, wd, b * c]) as tf.Tensor4D;
     const dyT = dy.transpose([1, 2, 0, 3]).reshape([ho, wo, b * c, 1]) as tf.Tensor4D;
-    const o = tf.depthwiseConv2d(xT, dyT, g.dilations, explicitPadding(g.pads), 'NHWC', g.strides); // [1, KH', KW', B*C]
-    const exact = o.shape[1] === kh && o.shape[2] === kw ? o : o.slice([0, 0, 0, 0], [1, kh, kw, b * c]);
+    const exact = correlateForFilterGrad(tf.depthwiseConv2d, xT, dyT, g, kh, kw); // [1, KH, KW, B*C]
     return exact.reshape([kh, kw, b, c]).sum(2).reshape([kh, kw, c, 1]) as tf.Tensor4D;
   });
 }
@@ -101,16 +65,7 @@ export function usesStockDepthwiseGrad(impl: ConvImpl, dilations: [number, numbe
 }
 
 /** Options of {@link depthwiseConv2dOp}. */
-export interface DepthwiseConv2dOpOptions {
-  /** Stride, one number or [strideH, strideW]. Default 1. */
-  strides?: number | [number, number];
-  /** 'same' (out = ceil(in/stride)) or 'valid'. Default 'valid'. */
-  padding?: Conv2DPadding;
-  /** Dilation, one number or [dH, dW]; > 1 only with stride 1. Default 1. */
-  dilations?: number | [number, number];
-  /** Gradient formulation; see {@link ConvImpl}. Default 'auto'. */
-  impl?: ConvImpl;
-}
+export type DepthwiseConv2dOpOptions = Conv2dGeometryOptions;
 
 /**
  * Depthwise convolution of x [B,H,W,C] (or [H,W,C]) with kernel [KH,KW,C,1]
@@ -123,14 +78,7 @@ export function depthwiseConv2dOp<T extends tf.Tensor3D | tf.Tensor4D>(
   options: DepthwiseConv2dOpOptions = {},
 ): T {
   const owner = 'depthwiseConv2dOp';
-  const strides = checkPair(owner, 'strides', options.strides ?? 1);
-  const dilations = checkPair(owner, 'dilations', options.dilations ?? 1);
-  const padding = checkOneOf(owner, 'padding', options.padding ?? 'valid', CONV2D_PADDINGS);
-  const impl = checkOneOf(owner, 'impl', options.impl ?? 'auto', CONV_IMPLS);
-  checkRank(owner, 'kernel', kernel, 4, '[kernelH, kernelW, channels, 1]');
-  const squeeze = x.rank === 3;
-  const x4 = (squeeze ? x.expandDims(0) : x) as tf.Tensor4D;
-  checkRank(owner, 'x', x4, 4, '[batch, height, width, channels]');
+  const { x4, squeeze, strides, dilations, padding, impl, pads } = checkConv2dOpArgs(owner, x, kernel, options, '[kernelH, kernelW, channels, 1]');
   if (kernel.shape[3] !== 1) {
     throw new Error(`${owner}: only depth multiplier 1 is supported: kernel shape[3] must be 1, received ${kernel.shape[3]}`);
   }
@@ -141,10 +89,6 @@ export function depthwiseConv2dOp<T extends tf.Tensor3D | tf.Tensor4D>(
     throw new Error(`${owner}: strides [${strides}] and dilations [${dilations}] cannot both exceed 1`);
   }
   const [kh, kw] = kernel.shape;
-  const pads: [Pads, Pads] = [
-    axisPads(x4.shape[1], kh, strides[0], dilations[0], padding),
-    axisPads(x4.shape[2], kw, strides[1], dilations[1], padding),
-  ];
   if (axisOutSize(x4.shape[1], kh, strides[0], dilations[0], pads[0]) < 1 || axisOutSize(x4.shape[2], kw, strides[1], dilations[1], pads[1]) < 1) {
     throw new Error(`${owner}: input [${x4.shape.slice(1, 3)}] is smaller than the dilated kernel with padding '${padding}'`);
   }

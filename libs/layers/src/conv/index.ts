@@ -5,6 +5,7 @@
  */
 export {
   autoUsesStock,
+  CONV2D_PADDINGS,
   CONV_IMPLS,
   CUSTOM_PREFERRED_BACKENDS,
   type Conv1DPadding,
@@ -16,7 +17,6 @@ export {
   conv2dBackpropFilterCustom,
   conv2dBackpropInputCustom,
   conv2dOp,
-  CONV2D_PADDINGS,
   FUSED_CONV_ACTIVATIONS,
   pendingBackwardAliases,
   usesStockConv2dGrad,
