@@ -15,6 +15,8 @@ export * from './solutionCli';
 export * from './kaggle/submissionChecks';
 export * from './kaggle/hmsFiles';
 export * from './kaggle/hmsBlendRuns';
+export * from './kaggle/hmsEegTable';
+export * from './kaggle/hmsInferRun';
 export * from './kaggle/moaFiles';
 export * from './kaggle/ionSwitchingFiles';
 export * from './plot';

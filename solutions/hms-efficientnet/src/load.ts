@@ -9,24 +9,26 @@
 // pandas sorts the group keys (ascending eeg_id); 'first' is the group's first row in file order.
 import * as path from 'path';
 import { SeededRng } from '@repro/layers';
-import { HMS_CLASSES, readHmsTrain, writeCsv, type HmsTrain } from '@repro/io';
+import {
+  aggregateHmsEegs,
+  headHmsEegs,
+  hmsConsensusCounts,
+  hmsEegGroups,
+  HMS_CLASSES,
+  readHmsTrain,
+  selectHmsEegs,
+  takeRowsInOrder,
+  writeCsv,
+  type HmsEegTable,
+  type HmsTrain,
+} from '@repro/io';
 
-export interface EegTable {
-  n: number;
-  eegId: Float64Array;
+/** The seeds' per-eeg_id table (libs/io's hmsEegTable) plus this notebook's spectrogram columns. */
+export interface EegTable extends HmsEegTable {
   spectrogramId: Float64Array;
   /** Smallest and largest spectrogram_label_offset_seconds of the eeg_id's rows. */
   specMin: Float64Array;
   specMax: Float64Array;
-  patientId: Int32Array;
-  /** Summed votes per class, n x 6. */
-  votes: Float64Array;
-  /** Votes normalised per row, n x 6: the targets. */
-  targets: Float64Array;
-  /** First expert_consensus as an index into HMS_CLASSES. */
-  target: Int32Array;
-  /** Smallest per-row vote total of the eeg_id's train.csv rows (stage 2 keeps eeg_ids with many votes). */
-  minRowVotes: Float64Array;
   /** The eeg_id's train.csv label windows in file order (eeg_/spectrogram_label_offset_seconds), for train.randomWindows. */
   windows: LabelWindow[][];
 }
@@ -37,64 +39,31 @@ export interface LabelWindow {
 }
 
 export function groupByEeg(t: HmsTrain): EegTable {
-  const order = Array.from({ length: t.nRows }, (_, i) => i).sort((a, b) => t.eegId[a] - t.eegId[b] || a - b);
-  const starts: number[] = [];
-  for (let j = 0; j < order.length; j++) if (j === 0 || t.eegId[order[j]] !== t.eegId[order[j - 1]]) starts.push(j);
-  const n = starts.length;
-  const out: EegTable = {
-    n,
-    eegId: new Float64Array(n),
-    spectrogramId: new Float64Array(n),
-    specMin: new Float64Array(n),
-    specMax: new Float64Array(n),
-    patientId: new Int32Array(n),
-    votes: new Float64Array(n * 6),
-    targets: new Float64Array(n * 6),
-    target: new Int32Array(n),
-    minRowVotes: new Float64Array(n),
-    windows: [],
-  };
-  for (let g = 0; g < n; g++) {
-    const from = starts[g];
-    const to = g + 1 < n ? starts[g + 1] : order.length;
-    const first = order[from];
-    out.eegId[g] = t.eegId[first];
-    out.spectrogramId[g] = t.spectrogramId[first];
-    out.patientId[g] = t.patientId[first];
-    out.target[g] = t.consensusIndex[first];
+  const groups = hmsEegGroups(t);
+  const n = groups.length;
+  const out: EegTable = { ...aggregateHmsEegs(t, groups), spectrogramId: new Float64Array(n), specMin: new Float64Array(n), specMax: new Float64Array(n), windows: [] };
+  groups.forEach((rows, g) => {
+    out.spectrogramId[g] = t.spectrogramId[rows[0]];
     let lo = Infinity;
     let hi = -Infinity;
-    let minVotes = Infinity;
     const windows: LabelWindow[] = [];
-    for (let j = from; j < to; j++) {
-      const r = order[j];
+    for (const r of rows) {
       windows.push({ eegOffset: t.eegLabelOffsetSeconds[r], specOffset: t.spectrogramLabelOffsetSeconds[r] });
       lo = Math.min(lo, t.spectrogramLabelOffsetSeconds[r]);
       hi = Math.max(hi, t.spectrogramLabelOffsetSeconds[r]);
-      minVotes = Math.min(minVotes, t.totalVotes[r]);
-      for (let k = 0; k < 6; k++) out.votes[g * 6 + k] += t.votes[r * 6 + k];
     }
     out.specMin[g] = lo;
     out.specMax[g] = hi;
-    out.minRowVotes[g] = minVotes;
     out.windows.push(windows);
-    let s = 0;
-    for (let k = 0; k < 6; k++) s += out.votes[g * 6 + k];
-    for (let k = 0; k < 6; k++) out.targets[g * 6 + k] = out.votes[g * 6 + k] / s;
-  }
+  });
   return out;
 }
 
 /** Rows of train.csv kept by `rows` (in that order). */
 export function selectTrainRows(t: HmsTrain, rows: ArrayLike<number>): HmsTrain {
-  const n = rows.length;
-  const pick = <A extends Float64Array | Int32Array>(a: A, width = 1): A => {
-    const out = new (a.constructor as { new (k: number): A })(n * width);
-    for (let i = 0; i < n; i++) for (let k = 0; k < width; k++) out[i * width + k] = a[rows[i] * width + k];
-    return out;
-  };
+  const pick = <A extends Float64Array | Int32Array>(a: A, width = 1): A => takeRowsInOrder(a, width, rows);
   return {
-    nRows: n,
+    nRows: rows.length,
     eegId: pick(t.eegId),
     eegSubId: pick(t.eegSubId),
     eegLabelOffsetSeconds: pick(t.eegLabelOffsetSeconds),
@@ -158,29 +127,16 @@ export async function writeTrainCsv(file: string, t: HmsTrain): Promise<void> {
 
 /** Keep the first `max` eeg_ids (0 = all). */
 export function headRows(t: EegTable, max: number): EegTable {
-  if (max <= 0 || max >= t.n) return t;
-  return selectEegs(t, Int32Array.from({ length: max }, (_, i) => i));
+  return headHmsEegs(t, max, selectEegs);
 }
 
 export function selectEegs(t: EegTable, rows: ArrayLike<number>): EegTable {
-  const n = rows.length;
-  const pick = <A extends Float64Array | Int32Array>(a: A, width = 1): A => {
-    const out = new (a.constructor as { new (k: number): A })(n * width);
-    for (let i = 0; i < n; i++) for (let k = 0; k < width; k++) out[i * width + k] = a[rows[i] * width + k];
-    return out;
-  };
   return {
-    n,
-    eegId: pick(t.eegId),
-    spectrogramId: pick(t.spectrogramId),
-    specMin: pick(t.specMin),
-    specMax: pick(t.specMax),
-    patientId: pick(t.patientId),
-    votes: pick(t.votes, 6),
-    targets: pick(t.targets, 6),
-    target: pick(t.target),
-    minRowVotes: pick(t.minRowVotes),
-    windows: Array.from({ length: n }, (_, i) => t.windows[rows[i]]),
+    ...selectHmsEegs(t, rows),
+    spectrogramId: takeRowsInOrder(t.spectrogramId, 1, rows),
+    specMin: takeRowsInOrder(t.specMin, 1, rows),
+    specMax: takeRowsInOrder(t.specMax, 1, rows),
+    windows: Array.from(rows, (r) => t.windows[r]),
   };
 }
 
@@ -197,8 +153,7 @@ export interface LoadTrainOptions {
 export async function loadTrain(dir: string, o: LoadTrainOptions): Promise<EegTable> {
   const log = o.log ?? (() => {});
   let t = await readHmsTrain(dir);
-  const before: Record<string, number> = Object.fromEntries(HMS_CLASSES.map((c) => [c, 0]));
-  for (let i = 0; i < t.nRows; i++) before[HMS_CLASSES[t.consensusIndex[i]]] += 1;
+  const before = hmsConsensusCounts({ n: t.nRows, target: t.consensusIndex });
   if (o.balanced?.enabled) {
     log(`Initial data distribution (expert_consensus rows): ${JSON.stringify(before)}`);
     const b = balancedRows(t, o.balanced.perClass, o.seed);
@@ -212,10 +167,4 @@ export async function loadTrain(dir: string, o: LoadTrainOptions): Promise<EegTa
     }
   }
   return headRows(groupByEeg(t), o.maxEegs);
-}
-
-export function consensusCounts(t: EegTable): Record<string, number> {
-  const out: Record<string, number> = Object.fromEntries(HMS_CLASSES.map((c) => [c, 0]));
-  for (let i = 0; i < t.n; i++) out[HMS_CLASSES[t.target[i]]] += 1;
-  return out;
 }

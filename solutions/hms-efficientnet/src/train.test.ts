@@ -8,7 +8,7 @@ function data(n: number, h: number, w: number): TrainData {
   const targets = new Float64Array(n * 6);
   for (let i = 0; i < n; i++) targets[i * 6 + (i % 6)] = 1;
   return {
-    table: { n, eegId: new Float64Array(n), spectrogramId: new Float64Array(n), specMin: new Float64Array(n), specMax: new Float64Array(n), patientId: new Int32Array(n), votes: targets, targets, target: new Int32Array(n), minRowVotes: new Float64Array(n), windows: Array.from({ length: n }, () => []) },
+    table: { n, eegId: new Float64Array(n), spectrogramId: new Float64Array(n), specMin: new Float64Array(n), specMax: new Float64Array(n), patientId: new Int32Array(n), votes: targets, targets, target: new Int32Array(n), rowCount: new Int32Array(n).fill(1), minRowVotes: new Float64Array(n), windows: Array.from({ length: n }, () => []) },
     x: Float32Array.from({ length: n * h * w }, (_, i) => i),
     height: h,
     width: w,

@@ -10,7 +10,7 @@ import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { groupKFold, loadWorkerFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
-import { createRun, solutionInputs, removeSingleFileCaches, sweepStaleTemps, lineChartSvg, modelDirHandler, openRun, readJson, saveNpy, writeJson, writeSvg, type Run } from '@repro/io';
+import { createRun, hmsConsensusCounts, solutionInputs, removeSingleFileCaches, sweepStaleTemps, lineChartSvg, modelDirHandler, openRun, readJson, saveNpy, writeJson, writeSvg, type Run } from '@repro/io';
 import {
   adamW,
   hashSeed,
@@ -33,7 +33,7 @@ import {
 import { klDivergenceScore } from '@repro/metrics';
 import { enabledModalities, type HmsEfficientnetConfig, type Modality } from './config';
 import { asImages, buildModalities, cacheShardBytes, flipTiles, inputImages, MAX_INPUTS_BYTES, type InputImages, type Item } from './features';
-import { consensusCounts, loadTrain, type EegTable } from './load';
+import { loadTrain, type EegTable } from './load';
 import { buildModel, inputChannels, loadPretrained, normalizeRows, predictRows, setPriorHead, writeImage } from './model';
 import { StepTimer } from './timing';
 
@@ -93,7 +93,7 @@ export async function prepareTrainData(
   const table = await o.timer.time('load_train_csv', () =>
     loadTrain(config.data.dir, { maxEegs: config.data.maxEegs, balanced: config.data.balanced, seed, outDir: o.outDir, log: o.log }),
   );
-  o.log(`Train data grouped by eeg_id: ${table.n} EEGs of ${new Set(table.patientId).size} patients; consensus ${JSON.stringify(consensusCounts(table))}`);
+  o.log(`Train data grouped by eeg_id: ${table.n} EEGs of ${new Set(table.patientId).size} patients; consensus ${JSON.stringify(hmsConsensusCounts(table))}`);
   const use = enabledModalities(config.inputs);
   const maxInputsBytes = o.maxInputsBytes ?? MAX_INPUTS_BYTES;
   const build = { cacheDir: config.data.cache ? o.cacheDir : undefined, maxShardBytes: cacheShardBytes(config.data), log: o.log };

@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { groupKFold, loadWorkerFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
 import {
-  createRun, removeSingleFileCaches, solutionInputs, sweepStaleTemps,
+  createRun, hmsConsensusCounts, removeSingleFileCaches, solutionInputs, sweepStaleTemps,
   lineChartSvg,
   modelDirHandler,
   openRun,
@@ -40,7 +40,7 @@ import { klDivergenceScore } from '@repro/metrics';
 import type { HmsWavenetConfig } from './config';
 import { loadEegs } from './eegCache';
 import { eegBatches, modelInputs, normalizeRows, predictRows, type ModelInputs } from './generator';
-import { consensusCounts, loadTrain, type EegTable } from './load';
+import { loadTrain, type EegTable } from './load';
 import { buildModel } from './model';
 
 export const SOLUTION = 'hms-wavenet';
@@ -66,7 +66,7 @@ export function cacheShardBytes(config: HmsWavenetConfig): number {
 export async function prepareTrainData(config: HmsWavenetConfig, cacheDir: string, log: (l: string) => void): Promise<TrainData> {
   const table = await loadTrain(config.data.dir, config.data.maxEegs);
   const patients = new Set(table.patientId).size;
-  log(`Train data with unique eeg_id: ${table.n} EEGs of ${patients} patients; consensus ${JSON.stringify(consensusCounts(table))}`);
+  log(`Train data with unique eeg_id: ${table.n} EEGs of ${patients} patients; consensus ${JSON.stringify(hmsConsensusCounts(table))}`);
   const raw = await loadEegs(config.data.dir, 'train', table.eegId, config.signal.windowRows, {
     cacheDir: config.data.cacheEegs ? cacheDir : undefined,
     maxShardBytes: cacheShardBytes(config),

@@ -8,6 +8,7 @@ import { DataError } from '../errors';
 import { loadNpy } from '../npy';
 import { listRuns } from '../runDir';
 import { readHmsSubmission, writeHmsSubmission, type HmsSampleSubmission } from './hmsFiles';
+import { normalizeHmsRows } from './hmsInferRun';
 
 /** A run folder to blend (the shape of @repro/cv's BlendCandidate). */
 export interface HmsBlendCandidate {
@@ -137,16 +138,6 @@ export async function loadHmsRunMember(
   return { name, dir, oof, testIds: s.ids, test: s.probs };
 }
 
-/** Rows of a row-major n x 6 array scaled to sum to 1, in place. */
-function normalizeVoteRows(p: Float32Array): Float32Array {
-  for (let i = 0; i < p.length; i += 6) {
-    let s = 0;
-    for (let k = 0; k < 6; k++) s += p[i + k];
-    for (let k = 0; k < 6; k++) p[i + k] /= s;
-  }
-  return p;
-}
-
 /**
  * What @repro/cv's blendRunsById needs to blend HMS runs: the candidates `runs` names
  * (hmsBlendCandidates), the train eeg_ids and vote fractions, the sample's test rows, and the
@@ -166,7 +157,7 @@ export function hmsBlendInputs(o: {
     width: 6,
     scoreName: 'KL',
     score: o.kl,
-    normalize: normalizeVoteRows,
+    normalize: normalizeHmsRows,
     loadMember: (c: { name: string; dir: string }, eegIds: ArrayLike<number>) => loadHmsRunMember(c.name, c.dir, eegIds, o),
     writeSubmission: (file: string, eegIds: ArrayLike<number>, probs: Float32Array) => writeHmsSubmission(file, eegIds, probs, { sample: o.sample }),
   };
