@@ -12,48 +12,26 @@
  * drifts from Keras when v is tiny; this class follows Keras.
  */
 import { tf } from '../backend';
-import { checkNonNegative, checkRange } from './check';
-import { NamedTensor, Slot, VariableGradients, disposeSlots, ensureSlot, gradientAt, gradientNames, slotWeights, slotsFrom, variableNamed } from './optimizerSlots';
+import { AdamBase, AdamBaseOptions, AdamRule } from './adamBase';
+import { checkNonNegative } from './check';
 
-export interface KerasAdamOptions {
-  /** @default 1e-3 */
-  learningRate?: number;
-  /** @default 0.9 */
-  beta1?: number;
-  /** @default 0.999 */
-  beta2?: number;
-  /** Keras' backend epsilon. @default 1e-7 */
-  epsilon?: number;
+export interface KerasAdamOptions extends AdamBaseOptions {
   /** Inverse-time decay per optimizer step: lr / (1 + decay * iterations). @default 0 */
   decay?: number;
 }
 
-export class KerasAdam extends tf.Optimizer {
+export class KerasAdam extends AdamBase {
+  /** Inverse-time decay of the learning rate per step (see decayedLearningRate). */
+  readonly decay: number;
+
   /** @nocollapse Not 'Adam': that name is tfjs's own Adam in the serialization registry. */
   static get className(): string {
     return 'KerasAdam';
   }
 
-  learningRate: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-  readonly decay: number;
-  private m: Slot[] = [];
-  private v: Slot[] = [];
-
   constructor(options: KerasAdamOptions = {}) {
-    super();
-    const w = 'KerasAdam';
-    this.learningRate = checkNonNegative(w, 'learningRate', options.learningRate ?? 1e-3);
-    this.beta1 = checkRange(w, 'beta1', options.beta1 ?? 0.9, 0, 1);
-    this.beta2 = checkRange(w, 'beta2', options.beta2 ?? 0.999, 0, 1);
-    this.epsilon = checkNonNegative(w, 'epsilon', options.epsilon ?? 1e-7);
-    this.decay = checkNonNegative(w, 'decay', options.decay ?? 0);
-  }
-
-  setLearningRate(lr: number): void {
-    this.learningRate = checkNonNegative('KerasAdam.setLearningRate', 'lr', lr);
+    super('KerasAdam', options, 1e-7);
+    this.decay = checkNonNegative('KerasAdam', 'decay', options.decay ?? 0);
   }
 
   /** The step size the next update will use before bias correction: lr / (1 + decay * iterations). */
@@ -61,56 +39,13 @@ export class KerasAdam extends tf.Optimizer {
     return this.learningRate / (1 + this.decay * this.iterations);
   }
 
-  applyGradients(variableGradients: VariableGradients): void {
-    const names = gradientNames(variableGradients);
-    const t = this.iterations + 1;
+  protected rule(t: number): AdamRule {
     const lrT = (this.decayedLearningRate() * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
-    tf.tidy(() => {
-      names.forEach((name, i) => {
-        const value = variableNamed(name);
-        const m = ensureSlot(this.m, i, name, 'm', value);
-        const v = ensureSlot(this.v, i, name, 'v', value);
-        const g = gradientAt(variableGradients, name, i);
-        if (g == null) return;
-        const newM = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
-        const newV = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
-        m.assign(newM);
-        v.assign(newV);
-        value.assign(tf.sub(value, tf.mul(tf.div(newM, tf.add(tf.sqrt(newV), this.epsilon)), lrT)));
-      });
-    });
-    this.incrementIterations();
-  }
-
-  override dispose(): void {
-    disposeSlots(this.m);
-    disposeSlots(this.v);
-    this.m = [];
-    this.v = [];
-  }
-
-  override async getWeights(): Promise<NamedTensor[]> {
-    return [await this.saveIterations(), ...slotWeights(this.m), ...slotWeights(this.v)];
-  }
-
-  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    const rest = await this.extractIterations(weightValues);
-    const half = rest.length / 2;
-    this.dispose();
-    this.m = slotsFrom(rest.slice(0, half));
-    this.v = slotsFrom(rest.slice(half));
+    return (value, m, v) => tf.sub(value, tf.mul(tf.div(m, tf.add(tf.sqrt(v), this.epsilon)), lrT));
   }
 
   getConfig(): tf.serialization.ConfigDict {
-    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, decay: this.decay };
-  }
-
-  /** @nocollapse */
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new cls(config as KerasAdamOptions);
+    return { ...this.adamConfig(), decay: this.decay };
   }
 }
 tf.serialization.registerClass(KerasAdam);
