@@ -5,4 +5,5 @@ export * from './tfSeed';
 export * from './conv';
 export * from './train';
 export * from './blocks';
+export * from './rnn/gruResetAfter';
 export * from './models';

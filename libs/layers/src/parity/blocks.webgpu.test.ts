@@ -32,8 +32,8 @@ import {
   writeWeight,
   type ParitySubject,
 } from '../parityTesting';
+import { GRUResetAfter } from '../rnn/gruResetAfter';
 import { describeWebgpu } from '../webgpuTesting';
-import { ParityGRUResetAfter } from './gruResetAfter';
 
 const describeGpu = describeWebgpu();
 // Measured on llvmpipe: within 1.3e-6 of max|cpu| everywhere but TabNet in training mode.
@@ -42,6 +42,13 @@ const TOL = PARITY_TOLERANCE_TIGHT;
 // then sparsemax / entmax): gradients within 1.7e-5 of max|cpu| (worst 3.2e-4 absolute, on a
 // beta gradient of max 21); kept at the default tolerance, 6x above that.
 const TABNET_TRAINING_TOL = PARITY_TOLERANCE;
+
+/** Seeded uniform [-0.3, 0.3) values in every bias of `layer`. */
+function randomBiases(layer: tf.layers.Layer, seed: number): void {
+  for (const w of layer.weights) {
+    if (w.originalName.endsWith('/bias')) writeWeight(w, () => tf.initializers.randomUniform({ minval: -0.3, maxval: 0.3, seed }).apply(w.shape));
+  }
+}
 
 /** A weightless op as a subject. */
 function opSubject(f: (x: tf.Tensor) => tf.Tensor): ParitySubject {
@@ -124,11 +131,13 @@ describeGpu(`webgpu vs cpu parity: blocks (forward and gradients, ${tolName(TOL)
         name: 'GRU reset_after + Bidirectional GRU reset_after',
         build: () => {
           const inp = tf.input({ shape: [6, 3] });
-          let x = new ParityGRUResetAfter({ units: 4, seed: 30, returnSequences: true }).apply(inp) as tf.SymbolicTensor;
-          x = tf.layers
-            .bidirectional({ layer: new ParityGRUResetAfter({ units: 3, seed: 40, returnSequences: true }), mergeMode: 'concat' })
-            .apply(x) as tf.SymbolicTensor;
-          return modelSubject(tf.model({ inputs: inp, outputs: x }), false);
+          const gru = new GRUResetAfter({ units: 4, seed: 30, returnSequences: true });
+          const bi = tf.layers.bidirectional({ layer: new GRUResetAfter({ units: 3, seed: 40, returnSequences: true }), mergeMode: 'concat' });
+          const model = tf.model({ inputs: inp, outputs: bi.apply(gru.apply(inp)) as tf.SymbolicTensor });
+          // The cell starts its biases at zero (as Keras); non-zero ones make both bias rows matter here.
+          randomBiases(gru, 32);
+          randomBiases(bi, 42);
+          return modelSubject(model, false);
         },
         inputs: [randn([2, 6, 3], 12)],
         tolerance: TOL,
