@@ -17,6 +17,6 @@ export { numpyArgsort } from './numpyArgsort';
 export type { FitFoldArgs, FitFoldResult, FoldReport, OutOfFoldOptions, OutOfFoldResult } from './oofRunner';
 export { runOutOfFold } from './oofRunner';
 export * from './blendWeights';
-export { WorkerPool, withWorkerPool, saveWorkerFold, loadWorkerFold } from './workerPool';
+export { WorkerPool, withWorkerPool, saveWorkerFold, loadWorkerFold, fitFoldInPool } from './workerPool';
 export type { BlendCandidate, BlendFormat, BlendMember, BlendRunsArgs, NotABlendMember } from './blendRunsById';
 export { blendRunsById, isBlendMember } from './blendRunsById';

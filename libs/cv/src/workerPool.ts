@@ -5,6 +5,7 @@
 import type { ChildProcess } from 'child_process';
 import * as path from 'path';
 import { DataError, loadNpy, readJson, saveNpy, writeJson } from '@repro/io';
+import type { FitFoldArgs, FitFoldResult } from './oofRunner';
 
 export class WorkerPool<Job> {
   private readonly done = new Map<string, Promise<void>>();
@@ -102,4 +103,23 @@ export function loadWorkerFold(foldDir: string, nRows: number, nOutputs: number)
     throw new DataError(file, `expected ${nRows} x ${nOutputs} float32 predictions from the fold worker`);
   }
   return { valid: pred, metrics: readJson<Record<string, number>>(path.join(foldDir, WORKER_METRICS)) };
+}
+
+/**
+ * runOutOfFold's fitFold when some folds may train in `pool`: a fold whose job the pool holds
+ * (`key(fold)`) is awaited and read back (loadWorkerFold); any other is fitted in this process.
+ */
+export function fitFoldInPool<Job>(
+  pool: WorkerPool<Job> | undefined,
+  key: (fold: number) => string,
+  nOutputs: number,
+  fit: (args: FitFoldArgs) => Promise<FitFoldResult>,
+): (args: FitFoldArgs) => Promise<FitFoldResult> {
+  return async (args) => {
+    if (pool?.has(key(args.fold))) {
+      await pool.wait(key(args.fold));
+      return loadWorkerFold(args.foldDir, args.valid.length, nOutputs);
+    }
+    return fit(args);
+  };
 }

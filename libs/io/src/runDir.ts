@@ -325,6 +325,22 @@ export function solutionInputs(dataDir: string, solutionSrcDir: string): { input
   return { inputs: { data, code: solutionCodeVersion(solutionSrcDir) }, dataLine: `data: ${describeDataSet(data)}` };
 }
 
+/**
+ * The run a solution's `train` writes into, `<runsRoot>/<solution>/<runId or config-seedS>`:
+ * created, or resumed when its inputs (the data fingerprint and the code version of
+ * `solutionSrcDir`) match, and the data line logged first.
+ */
+export function createTrainRun(
+  ctx: { runsRoot: string; config: { data: { dir: string } }; configName: string; seed: number; runId?: string; fresh?: boolean },
+  solution: string,
+  solutionSrcDir: string,
+): Run {
+  const { inputs, dataLine } = solutionInputs(ctx.config.data.dir, solutionSrcDir);
+  const run = createRun({ root: ctx.runsRoot, solution, config: ctx.config, configName: ctx.configName, seed: ctx.seed, runId: ctx.runId, inputs, fresh: ctx.fresh });
+  run.log(dataLine);
+  return run;
+}
+
 /** Entries of a data folder that only the test side reads: infer may run on a new test set. */
 const TEST_SIDE = /^(test|sample_submission)/;
 /** Our generator's truth files (not inputs of any model). */

@@ -2,11 +2,33 @@
 // overrides and --data-dir, checked by the solution's own validator; and the exit, where a
 // DataError (bad input) is one line naming the file and anything else keeps its stack.
 import * as path from 'path';
-import { loadConfig, type CliArgs, type OverrideValue } from './cliArgs';
+import { loadConfig, type BackendChoice, type CliArgs, type OverrideValue } from './cliArgs';
 import { DataError } from './errors';
 import { followParent } from './followParent';
 import { ResourceError, watchMemory } from './resources';
 import { failRuns } from './runDir';
+
+/**
+ * What a solution CLI hands a target: the resolved config and the flags every solution takes.
+ * `Info` is the started tensor backend (@repro/layers' BackendInfo).
+ */
+export interface SolutionContext<C, Info> {
+  config: C;
+  /** --config: the config's name (a run id is `<configName>-seed<seed>` unless --run-id). */
+  configName: string;
+  /** configs/<configName>.json. */
+  configFile: string;
+  seed: number;
+  runId?: string;
+  /** --fresh: delete an earlier run of this id and start over instead of resuming. */
+  fresh?: boolean;
+  /** --runs-dir (or REPRO_RUNS_DIR; default `runs`): `<runsRoot>/<solution>/<runId>`. */
+  runsRoot: string;
+  backend: BackendChoice;
+  backendInfo: Info;
+  /** Path of cli.ts, for fold workers. */
+  cliPath: string;
+}
 
 /** `<solutionDir>/configs/<--config>.json` with overrides and --data-dir applied, then validated. */
 export function loadSolutionConfig<T extends { data: { dir: string }; maxSteps?: number }>(

@@ -4,9 +4,8 @@
 // here (the write-up's, the public kernel's, or ours, as the table's source column says) and
 // against the README table's `kaggle` column; a config field without a table row, a `kaggle`
 // value that changes, or a `default` difference missing from "default vs kaggle" fails.
-import * as fs from 'fs';
 import * as path from 'path';
-import { parseCliArgs } from '@repro/io';
+import { configLeaves, configValue, parseCliArgs, readmeTable } from '@repro/io';
 import { resolveConfig } from './cli';
 import type { HmsEfficientnetConfig } from './config';
 import { kaggleTileRows, logAndStandardize } from './features';
@@ -15,39 +14,6 @@ const README = path.resolve(__dirname, '..', 'README.md');
 
 function load(name: string): HmsEfficientnetConfig {
   return resolveConfig(parseCliArgs(['train', '--config', name])).config;
-}
-
-/** `a.b.c` -> value. */
-function getPath(obj: unknown, key: string): unknown {
-  let v: unknown = obj;
-  for (const part of key.split('.')) {
-    if (v === null || typeof v !== 'object' || !(part in (v as object))) return undefined;
-    v = (v as Record<string, unknown>)[part];
-  }
-  return v;
-}
-
-/** Leaf paths of a config (arrays are leaves). */
-function leaves(obj: Record<string, unknown>, prefix = ''): Map<string, unknown> {
-  const out = new Map<string, unknown>();
-  for (const [k, v] of Object.entries(obj)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) for (const [kk, vv] of leaves(v as Record<string, unknown>, key)) out.set(kk, vv);
-    else out.set(key, v);
-  }
-  return out;
-}
-
-/** Rows (cells) of the first markdown table after the heading `heading`. */
-function readmeTable(heading: string): string[][] {
-  const lines = fs.readFileSync(README, 'utf8').split('\n');
-  const start = lines.indexOf(heading);
-  if (start < 0) throw new Error(`README.md has no heading '${heading}'`);
-  let i = start + 1;
-  while (i < lines.length && !lines[i].startsWith('|')) i++;
-  const rows: string[][] = [];
-  for (i += 2; i < lines.length && lines[i].startsWith('|'); i++) rows.push(lines[i].slice(1, -1).split(' | ').map((c) => c.trim()));
-  return rows;
 }
 
 /** The first `...` of a cell, or undefined. */
@@ -145,15 +111,15 @@ beforeAll(() => {
 
 describe('the kaggle config is the write-up recipe', () => {
   it('has every value of the recipe, and the extras off', () => {
-    for (const [key, want] of Object.entries(ALL)) expect({ key, value: getPath(kaggle, key) }).toEqual({ key, value: want });
+    for (const [key, want] of Object.entries(ALL)) expect({ key, value: configValue(kaggle, key) }).toEqual({ key, value: want });
   });
 
   it('has no field that is neither a recipe value nor a listed extra', () => {
-    expect([...leaves(kaggle as never).keys()].filter((k) => !(k in ALL))).toEqual([]);
+    expect([...configLeaves(kaggle as never).keys()].filter((k) => !(k in ALL))).toEqual([]);
   });
 
   it("README's Recipe table gives every field's kaggle value and source", () => {
-    const rows = readmeTable('## Recipe');
+    const rows = readmeTable(README, '## Recipe', ' | ');
     expect(rows.length).toBeGreaterThanOrEqual(Object.keys(ALL).length);
     const covered = new Set<string>();
     for (const cells of rows) {
@@ -164,7 +130,7 @@ describe('the kaggle config is the write-up recipe', () => {
       if (!keyCell.startsWith('`')) continue; // code rows: no config key
       const key = code(keyCell)!;
       expect({ key, known: key in ALL }).toEqual({ key, known: true });
-      expect({ key, value: JSON.parse(code(valueCell) ?? 'undefined') }).toEqual({ key, value: getPath(kaggle, key) });
+      expect({ key, value: JSON.parse(code(valueCell) ?? 'undefined') }).toEqual({ key, value: configValue(kaggle, key) });
       // A row's source matches where this file lists the value.
       const kind = key in WRITE_UP ? /write-up/ : key in KERNEL ? /kernel|author's code|timm/ : /extra|ours/;
       expect({ key, source }).toEqual({ key, source: expect.stringMatching(kind) });
@@ -185,9 +151,9 @@ describe('the kaggle config is the write-up recipe', () => {
 
 describe('default is a miniature of kaggle; every difference is listed', () => {
   it('"default vs kaggle" lists exactly the fields that differ, with both values', () => {
-    const rows = readmeTable('### default vs kaggle');
-    const k = leaves(kaggle as never);
-    const d = leaves(dflt as never);
+    const rows = readmeTable(README, '### default vs kaggle', ' | ');
+    const k = configLeaves(kaggle as never);
+    const d = configLeaves(dflt as never);
     const differing = [...k.keys()].filter((key) => JSON.stringify(k.get(key)) !== JSON.stringify(d.get(key)));
     const listed = rows.map((cells) => code(cells[0])!);
     expect([...listed].sort()).toEqual([...differing].sort());

@@ -9,8 +9,8 @@
 import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { groupKFold, loadWorkerFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
-import { createRun, hmsConsensusCounts, solutionInputs, removeSingleFileCaches, sweepStaleTemps, lineChartSvg, modelDirHandler, openRun, readJson, saveNpy, writeJson, writeSvg, type Run } from '@repro/io';
+import { fitFoldInPool, groupKFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type FitFoldArgs, type Fold } from '@repro/cv';
+import { createTrainRun, foldEpochs, foldLossSeries, hmsConsensusCounts, hmsOutOfFoldOptions, hmsScoreRows, hmsTrainMeanOof, lineChartSvg, modelDirHandler, openRun, readFoldEpochs, readHmsTruthFigures, readJson, removeSingleFileCaches, saveNpy, sweepStaleTemps, writeJson, writeSvg, type EpochRecordBase, type Run, type SolutionContext } from '@repro/io';
 import {
   adamW,
   hashSeed,
@@ -25,7 +25,6 @@ import {
   trainModel,
   nextTurn,
   type TrainTiming,
-  type BackendChoice,
   type BackendInfo,
   type EpochRecord,
   type IndexedBatchSource,
@@ -202,13 +201,7 @@ export function gatherImages(images: InputImages, rows: ArrayLike<number>): Floa
   return x;
 }
 
-export interface EpochTiming {
-  stage: number;
-  epoch: number;
-  lr: number;
-  loss: number;
-  valLoss?: number;
-  seconds: number;
+export interface EpochTiming extends EpochRecordBase {
   secondsPerStep: number;
 }
 
@@ -218,23 +211,11 @@ export interface FoldOutcome {
 }
 
 /** One fold: stage 1 on all training eeg_ids, stage 2 on those with many votes, best weights kept. */
-export async function trainFold(args: {
-  config: HmsEfficientnetConfig;
-  configFile: string;
-  seed: number;
-  fold: number;
-  train: Int32Array;
-  valid: Int32Array;
-  data: TrainData;
-  foldDir: string;
-  log: (l: string) => void;
-  timer: StepTimer;
-}): Promise<FoldOutcome> {
+export async function trainFold(args: FitFoldArgs & { config: HmsEfficientnetConfig; configFile: string; seed: number; data: TrainData; log: (l: string) => void; timer: StepTimer }): Promise<FoldOutcome> {
   const { config, seed, fold, data, foldDir, timer } = args;
   const t = config.train;
   const log = (l: string) => args.log(`[fold ${fold + 1}] ${l}`);
-  const epochsFile = path.join(foldDir, 'epochs.json');
-  const timings: EpochTiming[] = fs.existsSync(epochsFile) ? readJson<EpochTiming[]>(epochsFile) : [];
+  const { records: timings, record } = foldEpochs<EpochTiming>(path.join(foldDir, 'epochs.json'));
   const accumulate = t.batchSize / t.microBatchSize;
   const channels = inputChannels(config.inputs.positionChannel, config.inputs.imageChannels);
   const validBatches = imageBatches({ data, rows: args.valid, batchSize: t.predictBatchSize, shuffle: false, seed: 0, hflip: 0, tileWidth: config.inputs.tileWidth, channels });
@@ -275,11 +256,7 @@ export async function trainFold(args: {
       maxSteps: config.maxSteps,
       log,
       onEpochEnd: (r: EpochRecord) => {
-        const rec: EpochTiming = { stage: s.stage, epoch: r.epoch, lr: r.lr, loss: r.loss, valLoss: r.valLoss, seconds: r.seconds, secondsPerStep: r.seconds / stepsPerEpoch };
-        const i = timings.findIndex((x) => x.stage === rec.stage && x.epoch === rec.epoch);
-        if (i >= 0) timings[i] = rec;
-        else timings.push(rec);
-        writeJson(epochsFile, timings);
+        record({ stage: s.stage, epoch: r.epoch, lr: r.lr, loss: r.loss, valLoss: r.valLoss, seconds: r.seconds, secondsPerStep: r.seconds / stepsPerEpoch });
       },
     });
   };
@@ -345,26 +322,12 @@ export async function trainFold(args: {
 
 /** The train-mean baseline: each validation row gets the training rows' mean target. */
 export function trainMeanOof(table: EegTable, folds: readonly Fold[]): Float64Array {
-  const out = new Float64Array(table.n * 6).fill(NaN);
-  for (const f of folds) {
-    const mean = new Float64Array(6);
-    for (const r of f.train) for (let k = 0; k < 6; k++) mean[k] += table.targets[r * 6 + k] / f.train.length;
-    for (const r of f.valid) for (let k = 0; k < 6; k++) out[r * 6 + k] = mean[k];
-  }
-  return out;
+  return hmsTrainMeanOof(table, folds, false);
 }
 
 /** Kaggle's KL of predictions over `rows` (pred indexed by position, or by row when byRow). */
 export function scoreRows(table: EegTable, rows: ArrayLike<number>, pred: ArrayLike<number>, byRow = false): number {
-  const sol = new Float64Array(rows.length * 6);
-  const sub = new Float64Array(rows.length * 6);
-  for (let i = 0; i < rows.length; i++) {
-    for (let k = 0; k < 6; k++) {
-      sol[i * 6 + k] = table.targets[rows[i] * 6 + k];
-      sub[i * 6 + k] = pred[(byRow ? rows[i] : i) * 6 + k];
-    }
-  }
-  return klDivergenceScore(sol, sub, 6);
+  return hmsScoreRows(klDivergenceScore, table, rows, pred, byRow);
 }
 
 /**
@@ -430,24 +393,8 @@ export async function foldWorker(runDir: string, fold: number, cacheDir: string,
   saveWorkerFold(foldDir, out.valid, f.valid.length, 6, out.metrics);
 }
 
-function readTruth(dataDir: string): { floorKL?: number; trainMeanKL?: number } | undefined {
-  const file = path.join(dataDir, 'truth.json');
-  return fs.existsSync(file) ? readJson<{ figures?: { floorKL?: number; trainMeanKL?: number } }>(file).figures : undefined;
-}
-
-export interface TrainContext {
-  config: HmsEfficientnetConfig;
-  configName: string;
-  configFile: string;
-  seed: number;
-  runId?: string;
-  /** --fresh: delete an earlier run of this id and start over instead of resuming. */
-  fresh?: boolean;
-  runsRoot: string;
-  backend: BackendChoice;
-  backendInfo: BackendInfo;
-  cliPath: string;
-}
+/** What `train`, `infer` and `experiment` get from the CLI. */
+export type TrainContext = SolutionContext<HmsEfficientnetConfig, BackendInfo>;
 
 /** Spawns `cli.ts fold-worker` for a job. */
 export function workerSpawner(ctx: TrainContext): (job: FoldJob) => ChildProcess {
@@ -470,19 +417,9 @@ export async function trainRun(run: Run, ctx: TrainContext, data: TrainData, tim
   const folds = makeFolds(config, table);
   log(`GroupKFold(n_splits=${config.train.folds}) by patient_id; training ${folds.length} fold(s)`);
   const result = await runOutOfFold({
+    ...hmsOutOfFoldOptions(klDivergenceScore, table, run.dir, log),
     folds,
-    nRows: table.n,
-    nOutputs: 6,
-    dir: run.dir,
-    logger: log,
-    score: (rows, pred) => scoreRows(table, rows, pred),
-    fitFold: async ({ fold, train: tr, valid, foldDir }) => {
-      if (pool?.has(foldJobKey(run.dir, fold))) {
-        await pool.wait(foldJobKey(run.dir, fold));
-        return loadWorkerFold(foldDir, valid.length, 6);
-      }
-      return trainFold({ config, configFile: ctx.configFile, seed: run.seed, fold, train: tr, valid, data, foldDir, log, timer });
-    },
+    fitFold: fitFoldInPool(pool, (fold) => foldJobKey(run.dir, fold), 6, (f) => trainFold({ ...f, config, configFile: ctx.configFile, seed: run.seed, data, log, timer })),
   });
   // Softmax rows can be off by float32 rounding; the OOF file holds rows summing to 1.
   saveNpy(run.path('oof.npy'), normalizeRows(result.oof), [table.n, 6]);
@@ -493,11 +430,8 @@ export async function trainRun(run: Run, ctx: TrainContext, data: TrainData, tim
   const baselineKL = scoreRows(table, rows, base, true);
   const getResult = getResultKL(table, rows, result.oof, true);
   const baselineGetResult = getResultKL(table, rows, base, true);
-  const truth = readTruth(config.data.dir);
-  const timings = folds.map((_, k) => {
-    const f = path.join(run.dir, `fold_${k}`, 'epochs.json');
-    return fs.existsSync(f) ? readJson<EpochTiming[]>(f) : [];
-  });
+  const truth = readHmsTruthFigures(config.data.dir);
+  const timings = readFoldEpochs<EpochTiming>(run.dir, folds.length);
   log(`CV KL (OOF, KLDivLoss batchmean on log-softmax = Kaggle score) = ${cv.toFixed(5)}`);
   log(`CV KL of the train-mean baseline = ${baselineKL.toFixed(5)}`);
   log(`write-up's get_result (KLDivLoss on log_softmax of the OOF probabilities; its table's metric) = ${getResult.toFixed(5)} (train-mean baseline ${baselineGetResult.toFixed(5)})`);
@@ -524,13 +458,7 @@ export async function trainRun(run: Run, ctx: TrainContext, data: TrainData, tim
   });
 
   // Learning curve per fold and the seed's "Two stages strategy" LR picture (fold 1's schedule).
-  const series = timings.flatMap((ts, k) => {
-    const x = ts.map((_, i) => i + 1);
-    return [
-      { name: `fold ${k + 1} loss`, x, y: ts.map((e) => e.loss) },
-      { name: `fold ${k + 1} val`, x, y: ts.map((e) => e.valLoss ?? NaN) },
-    ];
-  });
+  const series = foldLossSeries(timings, 'always');
   if (series.some((s) => s.y.some(Number.isFinite))) {
     writeSvg(run.path('learning_curve.svg'), lineChartSvg(series, { title: `hms-efficientnet ${run.id}: KL per epoch (stages in sequence)`, xLabel: 'epoch', yLabel: 'KL' }));
   }
@@ -552,10 +480,8 @@ export async function trainRun(run: Run, ctx: TrainContext, data: TrainData, tim
 export async function train(ctx: TrainContext): Promise<Record<string, unknown>> {
   const { config, seed } = ctx;
   // The data fingerprint and code version are recorded in the run; a resume checks them.
-  const { inputs, dataLine } = solutionInputs(config.data.dir, __dirname);
-  const run = createRun({ root: ctx.runsRoot, solution: SOLUTION, config, configName: ctx.configName, seed, runId: ctx.runId, inputs, fresh: ctx.fresh });
+  const run = createTrainRun(ctx, SOLUTION, __dirname);
   const log = (l: string) => run.log(l);
-  log(dataLine);
   const timer = new StepTimer(log, run.path('timings.json'));
   log(`hms-efficientnet train: run ${run.dir} (config ${ctx.configName}, seed ${seed})`);
   log(ctx.backendInfo.summary);

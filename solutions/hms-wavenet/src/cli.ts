@@ -45,12 +45,12 @@ export async function main(argv: string[]): Promise<void> {
   if (!TARGETS.includes(target as (typeof TARGETS)[number])) {
     throw new Error(`hms-wavenet: expected a target (${TARGETS.join(', ')}), got '${target ?? ''}'`);
   }
-  const { config } = resolveConfig(args, overrides);
+  const { config, configFile } = resolveConfig(args, overrides);
   const seed = args.seed ?? DEFAULT_SEED;
   const backendInfo = await initBackend({ backend: args.backend, log: null });
 
   if (target === 'train') {
-    await train({ config, configName: args.config, seed, runId: args.runId, fresh: args.fresh, runsRoot, backend: args.backend, backendInfo, cliPath: __filename });
+    await train({ config, configName: args.config, configFile, seed, runId: args.runId, fresh: args.fresh, runsRoot, backend: args.backend, backendInfo, cliPath: __filename });
   } else if (target === 'infer') {
     await infer({ config, configName: args.config, seed, runId: args.runId, runsRoot, backendInfo });
   } else {

@@ -3,9 +3,8 @@
 // by row. Every config value is checked three ways: against the write-up's value written here,
 // against the README table's `kaggle` column, and (for the code rows) through the code itself.
 // Changing a `kaggle` value, or adding a config field without a table row, fails this test.
-import * as fs from 'fs';
 import * as path from 'path';
-import { parseCliArgs } from '@repro/io';
+import { configLeaves, configValue, parseCliArgs, readmeTable } from '@repro/io';
 import { initBackend, KerasAdam, tf } from '@repro/layers';
 import { resolveConfig } from './cli';
 import type { HmsWavenetConfig, WaveBlockSpec } from './config';
@@ -19,41 +18,6 @@ const README = path.resolve(__dirname, '..', 'README.md');
 
 function load(name: string): HmsWavenetConfig {
   return resolveConfig(parseCliArgs(['train', '--config', name])).config;
-}
-
-/** `a.b[0][1]` -> value. */
-function getPath(obj: unknown, key: string): unknown {
-  let v: unknown = obj;
-  for (const part of key.match(/[^.[\]]+/g) ?? []) {
-    if (v === null || typeof v !== 'object' || !(part in (v as object))) return undefined;
-    v = (v as Record<string, unknown>)[part];
-  }
-  return v;
-}
-
-/** Leaf paths of a config (arrays are leaves). */
-function leaves(obj: Record<string, unknown>, prefix = ''): Map<string, unknown> {
-  const out = new Map<string, unknown>();
-  for (const [k, v] of Object.entries(obj)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) for (const [kk, vv] of leaves(v as Record<string, unknown>, key)) out.set(kk, vv);
-    else out.set(key, v);
-  }
-  return out;
-}
-
-/** Rows (cells) of the first markdown table after the heading that starts with `heading`. */
-function readmeTable(heading: string): string[][] {
-  const lines = fs.readFileSync(README, 'utf8').split('\n');
-  const start = lines.findIndex((l) => l.startsWith(heading));
-  if (start < 0) throw new Error(`README.md has no heading '${heading}'`);
-  let i = start + 1;
-  while (i < lines.length && !lines[i].startsWith('|')) i++;
-  const rows: string[][] = [];
-  for (i += 2; i < lines.length && lines[i].startsWith('|'); i++) {
-    rows.push(lines[i].slice(1, -1).split('|').map((c) => c.trim()));
-  }
-  return rows;
 }
 
 /** The first `...` of a cell, or undefined. */
@@ -107,17 +71,17 @@ beforeAll(async () => {
 describe('the kaggle config is the write-up recipe', () => {
   it("has the write-up's value for every recipe field, and the extras off", () => {
     for (const [key, want] of Object.entries({ ...WRITE_UP, ...EXTRAS })) {
-      expect({ key, value: getPath(kaggle, key) }).toEqual({ key, value: want });
+      expect({ key, value: configValue(kaggle, key) }).toEqual({ key, value: want });
     }
   });
 
   it('has no field that is neither a recipe value nor a listed extra', () => {
     const known = new Set([...Object.keys(WRITE_UP), ...Object.keys(EXTRAS)]);
-    expect([...leaves(kaggle as never).keys()].filter((k) => !known.has(k))).toEqual([]);
+    expect([...configLeaves(kaggle as never).keys()].filter((k) => !known.has(k))).toEqual([]);
   });
 
   it("README's Recipe table gives every config key's kaggle value, and covers every field", () => {
-    const rows = readmeTable('## Recipe');
+    const rows = readmeTable(README, '## Recipe');
     expect(rows.length).toBeGreaterThanOrEqual(50);
     const covered = new Set<string>();
     for (const cells of rows) {
@@ -127,13 +91,13 @@ describe('the kaggle config is the write-up recipe', () => {
       expect(source).not.toBe('');
       if (!keyCell.startsWith('`')) continue; // code rows and rows with no config key
       const key = code(keyCell)!;
-      const value = getPath(kaggle, key);
+      const value = configValue(kaggle, key);
       expect({ key, defined: value !== undefined }).toEqual({ key, defined: true });
       expect({ key, value: JSON.parse(code(valueCell) ?? 'undefined') }).toEqual({ key, value });
       covered.add(key.replace(/\[\d+\]/g, ''));
       if (item.startsWith('extra')) expect(Object.keys(EXTRAS)).toContain(key);
     }
-    expect([...leaves(kaggle as never).keys()].filter((k) => !covered.has(k))).toEqual([]);
+    expect([...configLeaves(kaggle as never).keys()].filter((k) => !covered.has(k))).toEqual([]);
   });
 });
 
@@ -314,11 +278,11 @@ describe('the kaggle folds and baseline are the write-up evaluation', () => {
 
 describe('default is a miniature of kaggle', () => {
   it('differs from kaggle in exactly the fields README lists under "`default` vs `kaggle`", with those values', () => {
-    const k = leaves(kaggle as never);
-    const d = leaves(dflt as never);
+    const k = configLeaves(kaggle as never);
+    const d = configLeaves(dflt as never);
     expect([...d.keys()].sort()).toEqual([...k.keys()].sort());
     const differing = [...k.keys()].filter((key) => JSON.stringify(k.get(key)) !== JSON.stringify(d.get(key))).sort();
-    const rows = readmeTable('### `default` vs `kaggle`');
+    const rows = readmeTable(README, '### `default` vs `kaggle`');
     const listed = rows.map((cells) => code(cells[0])!);
     expect([...listed].sort()).toEqual(differing);
     for (const [keyCell, kCell, dCell, why] of rows) {

@@ -9,18 +9,8 @@
 import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { groupKFold, loadWorkerFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
-import {
-  createRun, hmsConsensusCounts, removeSingleFileCaches, solutionInputs, sweepStaleTemps,
-  lineChartSvg,
-  modelDirHandler,
-  openRun,
-  readJson,
-  saveNpy,
-  writeJson,
-  writeSvg,
-  type Run,
-} from '@repro/io';
+import { fitFoldInPool, groupKFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type FitFoldArgs, type Fold } from '@repro/cv';
+import { createTrainRun, foldEpochs, foldLossSeries, hmsConsensusCounts, hmsOutOfFoldOptions, hmsScoreRows, hmsTrainMeanOof, lineChartSvg, modelDirHandler, openRun, readFoldEpochs, readHmsTruthFigures, removeSingleFileCaches, saveNpy, sweepStaleTemps, writeSvg, type EpochRecordBase, type SolutionContext } from '@repro/io';
 import {
   epochListSchedule,
   kerasAdam,
@@ -31,7 +21,6 @@ import {
   peakRssGiB,
   timingReport,
   type TrainTiming,
-  type BackendChoice,
   type BackendInfo,
   type EpochRecord,
   type IndexedBatchSource,
@@ -101,14 +90,7 @@ export function fitRecipe(lrs: number[]) {
 }
 
 /** Per-epoch numbers of one fold (fold_k/epochs.json), for the log, metrics and learning curve. */
-export interface EpochTiming {
-  stage: number;
-  epoch: number;
-  lr: number;
-  loss: number;
-  valLoss?: number;
-  /** Whole epoch (training + validation), as trainModel measures it. */
-  seconds: number;
+export interface EpochTiming extends EpochRecordBase {
   trainSeconds: number;
   optimizerSteps: number;
   microBatches: number;
@@ -133,22 +115,12 @@ function timed(src: IndexedBatchSource, mark: (epoch: number) => void): IndexedB
 }
 
 /** build_model() + model.fit(train_gen, validation_data=valid_gen, epochs, callbacks=[LR]) + predict. */
-export async function trainFold(args: {
-  config: HmsWavenetConfig;
-  seed: number;
-  fold: number;
-  train: Int32Array;
-  valid: Int32Array;
-  data: TrainData;
-  foldDir: string;
-  log: (l: string) => void;
-}): Promise<FoldOutcome> {
+export async function trainFold(args: FitFoldArgs & { config: HmsWavenetConfig; seed: number; data: TrainData; log: (l: string) => void }): Promise<FoldOutcome> {
   const { config, seed, fold, data, foldDir } = args;
   const t = config.train;
   const tag = `[fold ${fold + 1}]`;
   const log = (l: string) => args.log(`${tag} ${l}`);
-  const epochsFile = path.join(foldDir, 'epochs.json');
-  const timings: EpochTiming[] = fs.existsSync(epochsFile) ? readJson<EpochTiming[]>(epochsFile) : [];
+  const { records: timings, record } = foldEpochs<EpochTiming>(path.join(foldDir, 'epochs.json'));
   const accumulateSteps = t.batchSize / t.microBatchSize;
   const validSource = eegBatches({ x: data.x, steps: data.steps, y: data.table.targets, rows: args.valid, batchSize: t.predictBatchSize, shuffle: false });
 
@@ -207,10 +179,7 @@ export async function trainFold(args: {
           secondsPerStep: trainSeconds / steps,
           secondsPerEeg: trainSeconds / eegs,
         };
-        const i = timings.findIndex((x) => x.stage === rec.stage && x.epoch === rec.epoch);
-        if (i >= 0) timings[i] = rec;
-        else timings.push(rec);
-        writeJson(epochsFile, timings);
+        record(rec);
         log(
           `stage ${s.stage} epoch ${r.epoch + 1}/${s.epochs}: train ${trainSeconds.toFixed(1)} s = ${rec.secondsPerStep.toFixed(2)} s/step ` +
             `(${(trainSeconds / micro).toFixed(2)} s per micro-batch of ${t.microBatchSize}, ${(rec.secondsPerEeg * 1000).toFixed(0)} ms/EEG)` +
@@ -276,45 +245,16 @@ export async function trainFold(args: {
 
 /** The seed's "TRAIN MEAN OOF": each validation row gets the training rows' column means, renormalised. */
 export function trainMeanOof(table: EegTable, folds: readonly Fold[]): Float64Array {
-  const out = new Float64Array(table.n * 6).fill(NaN);
-  for (const f of folds) {
-    const mean = new Float64Array(6);
-    for (const r of f.train) for (let k = 0; k < 6; k++) mean[k] += table.targets[r * 6 + k];
-    for (let k = 0; k < 6; k++) mean[k] /= f.train.length;
-    const s = mean.reduce((a, b) => a + b, 0);
-    for (const r of f.valid) for (let k = 0; k < 6; k++) out[r * 6 + k] = mean[k] / s;
-  }
-  return out;
+  return hmsTrainMeanOof(table, folds, true);
 }
 
 /** KL of predictions against the targets over `rows` (Kaggle's scorer). */
 export function scoreRows(table: EegTable, rows: ArrayLike<number>, pred: ArrayLike<number>, predIndexedByRow = false): number {
-  const sol = new Float64Array(rows.length * 6);
-  const sub = new Float64Array(rows.length * 6);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    for (let k = 0; k < 6; k++) {
-      sol[i * 6 + k] = table.targets[r * 6 + k];
-      sub[i * 6 + k] = pred[(predIndexedByRow ? r : i) * 6 + k];
-    }
-  }
-  return klDivergenceScore(sol, sub, 6);
+  return hmsScoreRows(klDivergenceScore, table, rows, pred, predIndexedByRow);
 }
 
-export interface TrainContext {
-  config: HmsWavenetConfig;
-  configName: string;
-  seed: number;
-  runId?: string;
-  /** --fresh: delete an earlier run of this id and start over instead of resuming. */
-  fresh?: boolean;
-  runsRoot: string;
-  backend: BackendChoice;
-  backendInfo: BackendInfo;
-  /** Path of cli.ts, for fold workers. */
-  cliPath: string;
-}
-
+/** What `train` gets from the CLI. */
+export type TrainContext = SolutionContext<HmsWavenetConfig, BackendInfo>;
 
 /** `cli.ts fold-worker --run-dir DIR --fold K`: train one fold of an existing run. */
 export async function foldWorker(runDir: string, fold: number, backendInfo: BackendInfo): Promise<void> {
@@ -332,26 +272,12 @@ export async function foldWorker(runDir: string, fold: number, backendInfo: Back
   saveWorkerFold(foldDir, out.valid, f.valid.length, 6, out.metrics);
 }
 
-interface TruthFigures {
-  floorKL?: number;
-  trainMeanKL?: number;
-  floorKLHighVotes?: number;
-}
-
-function readTruth(dataDir: string): TruthFigures | undefined {
-  const file = path.join(dataDir, 'truth.json');
-  if (!fs.existsSync(file)) return undefined;
-  return readJson<{ figures?: TruthFigures }>(file).figures;
-}
-
 /** `nx run hms-wavenet:train`. */
 export async function train(ctx: TrainContext): Promise<Record<string, unknown>> {
   const { config, seed } = ctx;
   // The data fingerprint and code version are recorded in the run; a resume checks them.
-  const { inputs, dataLine } = solutionInputs(config.data.dir, __dirname);
-  const run: Run = createRun({ root: ctx.runsRoot, solution: SOLUTION, config, configName: ctx.configName, seed, runId: ctx.runId, inputs, fresh: ctx.fresh });
+  const run = createTrainRun(ctx, SOLUTION, __dirname);
   const log = (l: string) => run.log(l);
-  log(dataLine);
   log(`hms-wavenet train: run ${run.dir} (config ${ctx.configName}, seed ${seed})`);
   log(ctx.backendInfo.summary);
   const t0 = performance.now();
@@ -378,19 +304,9 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
   const p = pool;
   const result = await withWorkerPool(p, () =>
     runOutOfFold({
+      ...hmsOutOfFoldOptions(klDivergenceScore, table, run.dir, log),
       folds,
-      nRows: table.n,
-      nOutputs: 6,
-      dir: run.dir,
-      logger: log,
-      score: (rows, pred) => scoreRows(table, rows, pred),
-      fitFold: async ({ fold, train: tr, valid, foldDir }) => {
-        if (p) {
-          await p.wait(foldKey(fold));
-          return loadWorkerFold(foldDir, valid.length, 6);
-        }
-        return trainFold({ config, seed, fold, train: tr, valid, data, foldDir, log });
-      },
+      fitFold: fitFoldInPool(p, foldKey, 6, (f) => trainFold({ ...f, config, seed, data, log })),
     }),
   );
 
@@ -399,7 +315,7 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
   const cv = result.score!;
   const base = trainMeanOof(table, folds);
   const baselineKL = scoreRows(table, rows, base, true);
-  const truth = readTruth(config.data.dir);
+  const truth = readHmsTruthFigures(config.data.dir);
   const perFold = result.reports.map((r, k) => ({
     fold: r.fold + 1,
     nTrain: r.nTrain,
@@ -409,10 +325,7 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
     seconds: r.seconds,
     ...r.metrics,
   }));
-  const timings = folds.map((_, k) => {
-    const f = path.join(run.dir, `fold_${k}`, 'epochs.json');
-    return fs.existsSync(f) ? readJson<EpochTiming[]>(f) : [];
-  });
+  const timings = readFoldEpochs<EpochTiming>(run.dir, folds.length);
   log(`CV Score with WaveNet Raw EEG = ${cv.toFixed(5)}`);
   log(`CV Score with Train Means = ${baselineKL.toFixed(5)}`);
   if (truth?.floorKL !== undefined) {
@@ -440,12 +353,7 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
   });
 
   // Learning curve: training and validation KL per epoch for each fold.
-  const series = timings.flatMap((ts, k) => {
-    const x = ts.map((_, i) => i + 1);
-    const s = [{ name: `fold ${k + 1} loss`, x, y: ts.map((e) => e.loss) }];
-    if (ts.some((e) => e.valLoss !== undefined)) s.push({ name: `fold ${k + 1} val`, x, y: ts.map((e) => e.valLoss ?? NaN) });
-    return s;
-  });
+  const series = foldLossSeries(timings, 'when-recorded');
   if (series.some((s) => s.y.some(Number.isFinite))) {
     writeSvg(run.path('learning_curve.svg'), lineChartSvg(series, { title: `hms-wavenet ${run.id}: KL divergence per epoch`, xLabel: 'epoch', yLabel: 'KL' }));
   }
