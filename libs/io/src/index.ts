@@ -18,6 +18,7 @@ export * from './kaggle/hmsBlendRuns';
 export * from './kaggle/hmsEegTable';
 export * from './kaggle/hmsInferRun';
 export * from './kaggle/hmsFoldScores';
+export * from './kaggle/hmsTesting';
 export * from './kaggle/moaFiles';
 export * from './kaggle/ionSwitchingFiles';
 export * from './plot';
