@@ -98,13 +98,3 @@ export async function predictRows(model: tf.LayersModel, x: Float32Array, height
   }
   return out;
 }
-
-/** Rows renormalised to sum to 1 (float32 softmax sums can be off by an ulp or two). */
-export function normalizeRows(p: Float32Array): Float32Array {
-  for (let i = 0; i < p.length; i += 6) {
-    let s = 0;
-    for (let k = 0; k < 6; k++) s += p[i + k];
-    for (let k = 0; k < 6; k++) p[i + k] /= s;
-  }
-  return p;
-}

@@ -1,6 +1,8 @@
+import { hmsScoreRows } from '@repro/io';
+import { klDivergenceScore } from '@repro/metrics';
 import { hashSeed } from '@repro/layers';
 import { oneCycle } from '@repro/layers';
-import { getResultKL, imageBatches, scoreRows, trainMeanOof, warmupPct, weightsNote, windowItems, type TrainData } from './train';
+import { getResultKL, imageBatches, warmupPct, weightsNote, windowItems, type TrainData } from './train';
 import { writeImage } from './model';
 import { StepTimer } from './timing';
 
@@ -72,27 +74,18 @@ describe("get_result (the write-up's metric) next to Kaggle's KL", () => {
     d.table.targets.set([0.5, 0.5, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
     const pred = Float64Array.from([0.5, 0.5, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
     // Perfect probabilities: Kaggle KL 0; log_softmax of them is not their log.
-    expect(scoreRows(d.table, [0, 1], pred)).toBeCloseTo(0, 10);
+    expect(hmsScoreRows(klDivergenceScore, d.table, [0, 1], pred)).toBeCloseTo(0, 10);
     const row0 = 0.5 * (Math.log(0.5) - (0.5 - Math.log(2 * Math.exp(0.5) + 4))) * 2;
     const row1 = 1 * (0 - (1 - Math.log(Math.exp(1) + 5)));
     expect(getResultKL(d.table, [0, 1], pred)).toBeCloseTo((row0 + row1) / 2, 12);
     // Uniform probabilities score the same under both readings of log_softmax.
     const uni = new Float64Array(12).fill(1 / 6);
-    expect(getResultKL(d.table, [0, 1], uni)).toBeCloseTo(scoreRows(d.table, [0, 1], uni), 12);
+    expect(getResultKL(d.table, [0, 1], uni)).toBeCloseTo(hmsScoreRows(klDivergenceScore, d.table, [0, 1], uni), 12);
   });
 
   it('a run without local ImageNet weights says so', () => {
     expect(weightsNote({ variant: 'b0', weights: '' } as Parameters<typeof weightsNote>[0])).toMatch(/model\.weights is empty: b0 starts from random weights\. .*ImageNet.*--model\.weights/);
     expect(weightsNote({ variant: 'b0', weights: 'w/model.json' } as Parameters<typeof weightsNote>[0])).toBeUndefined();
-  });
-});
-
-describe('trainMeanOof', () => {
-  it('gives each validation row the training rows mean target', () => {
-    const d = data(3, 1, 1);
-    const oof = trainMeanOof(d.table, [{ train: Int32Array.from([0, 1]), valid: Int32Array.from([2]) }]);
-    expect(Array.from(oof.subarray(12, 18))).toEqual([0.5, 0.5, 0, 0, 0, 0]);
-    expect(Number.isNaN(oof[0])).toBe(true);
   });
 });
 

@@ -10,7 +10,7 @@ import { ChildProcess, fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { fitFoldInPool, groupKFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type FitFoldArgs, type Fold } from '@repro/cv';
-import { createTrainRun, foldEpochs, foldLossSeries, hmsConsensusCounts, hmsOutOfFoldOptions, hmsScoreRows, hmsTrainMeanOof, lineChartSvg, modelDirHandler, openRun, readFoldEpochs, readHmsTruthFigures, readJson, removeSingleFileCaches, saveNpy, sweepStaleTemps, writeJson, writeSvg, type EpochRecordBase, type Run, type SolutionContext } from '@repro/io';
+import { createTrainRun, foldEpochs, foldLossSeries, hmsConsensusCounts, hmsOutOfFoldOptions, hmsScoreRows, hmsTrainMeanOof, lineChartSvg, normalizeHmsRows, modelDirHandler, openRun, readFoldEpochs, readHmsTruthFigures, readJson, removeSingleFileCaches, saveNpy, sweepStaleTemps, writeJson, writeSvg, type EpochRecordBase, type Run, type SolutionContext } from '@repro/io';
 import {
   adamW,
   hashSeed,
@@ -33,7 +33,7 @@ import { klDivergenceScore } from '@repro/metrics';
 import { enabledModalities, type HmsEfficientnetConfig, type Modality } from './config';
 import { asImages, buildModalities, cacheShardBytes, flipTiles, inputImages, MAX_INPUTS_BYTES, type InputImages, type Item } from './features';
 import { loadTrain, type EegTable } from './load';
-import { buildModel, inputChannels, loadPretrained, normalizeRows, predictRows, setPriorHead, writeImage } from './model';
+import { buildModel, inputChannels, loadPretrained, predictRows, setPriorHead, writeImage } from './model';
 import { StepTimer } from './timing';
 
 export const SOLUTION = 'hms-efficientnet';
@@ -320,16 +320,6 @@ export async function trainFold(args: FitFoldArgs & { config: HmsEfficientnetCon
   };
 }
 
-/** The train-mean baseline: each validation row gets the training rows' mean target. */
-export function trainMeanOof(table: EegTable, folds: readonly Fold[]): Float64Array {
-  return hmsTrainMeanOof(table, folds, false);
-}
-
-/** Kaggle's KL of predictions over `rows` (pred indexed by position, or by row when byRow). */
-export function scoreRows(table: EegTable, rows: ArrayLike<number>, pred: ArrayLike<number>, byRow = false): number {
-  return hmsScoreRows(klDivergenceScore, table, rows, pred, byRow);
-}
-
 /**
  * The write-up's `get_result`: nn.KLDivLoss(reduction='batchmean') on F.log_softmax of the OOF
  * *probabilities* (its target_preds are softmax outputs): log_softmax of numbers in [0, 1] pulls
@@ -422,12 +412,12 @@ export async function trainRun(run: Run, ctx: TrainContext, data: TrainData, tim
     fitFold: fitFoldInPool(pool, (fold) => foldJobKey(run.dir, fold), 6, (f) => trainFold({ ...f, config, configFile: ctx.configFile, seed: run.seed, data, log, timer })),
   });
   // Softmax rows can be off by float32 rounding; the OOF file holds rows summing to 1.
-  saveNpy(run.path('oof.npy'), normalizeRows(result.oof), [table.n, 6]);
+  saveNpy(run.path('oof.npy'), normalizeHmsRows(result.oof), [table.n, 6]);
 
   const rows = Int32Array.from(folds.flatMap((f) => Array.from(f.valid))).sort();
   const cv = result.score!;
-  const base = trainMeanOof(table, folds);
-  const baselineKL = scoreRows(table, rows, base, true);
+  const base = hmsTrainMeanOof(table, folds, false);
+  const baselineKL = hmsScoreRows(klDivergenceScore, table, rows, base, true);
   const getResult = getResultKL(table, rows, result.oof, true);
   const baselineGetResult = getResultKL(table, rows, base, true);
   const truth = readHmsTruthFigures(config.data.dir);
@@ -449,7 +439,7 @@ export async function trainRun(run: Run, ctx: TrainContext, data: TrainData, tim
     inputShape: [data.height, data.width, inputChannels(config.inputs.positionChannel, config.inputs.imageChannels)],
     folds: config.train.folds,
     foldsTrained: folds.length,
-    perFold: result.reports.map((r, k) => ({ fold: r.fold + 1, nTrain: r.nTrain, nValid: r.nValid, kl: r.score, getResult: getResultKL(table, folds[k].valid, result.oof, true), baselineKL: scoreRows(table, folds[k].valid, base, true), seconds: r.seconds, ...r.metrics })),
+    perFold: result.reports.map((r, k) => ({ fold: r.fold + 1, nTrain: r.nTrain, nValid: r.nValid, kl: r.score, getResult: getResultKL(table, folds[k].valid, result.oof, true), baselineKL: hmsScoreRows(klDivergenceScore, table, folds[k].valid, base, true), seconds: r.seconds, ...r.metrics })),
     epochs: timings,
     backend: ctx.backendInfo.backend,
     prepareSeconds,

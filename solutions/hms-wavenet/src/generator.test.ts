@@ -1,6 +1,6 @@
 import { butter, lfilter } from '@repro/dsp';
 import { EEG_FEATURES } from './eegCache';
-import { epochMicroBatches, makeTransform, modelSteps, normalizeRows, type SignalConfig } from './generator';
+import { epochMicroBatches, makeTransform, modelSteps, type SignalConfig } from './generator';
 
 const SIGNAL: SignalConfig = { windowRows: 1000, downsample: 5, clip: 1024, scale: 32, lowpassHz: 20, filterOrder: 4, fs: 200 };
 
@@ -113,10 +113,4 @@ describe('epochMicroBatches (the DataGenerator order)', () => {
       expect(mb.map((m) => m.length)).toEqual([4, 4, 4, 4, 4, 3]);
     }
   });
-});
-
-it('normalizeRows makes rows sum to 1', () => {
-  const p = normalizeRows(Float32Array.from([1, 1, 1, 1, 1, 1, 0.2, 0.2, 0.2, 0.2, 0.2, 0.1]));
-  expect(p[0]).toBeCloseTo(1 / 6, 7);
-  expect(p.slice(6).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
 });

@@ -13,6 +13,7 @@
 // a random order every epoch. The transform has no randomness, so each EEG is transformed once and
 // the batches are gathered from those arrays: the batches are the seed's.
 import { bipolarMontage, butter, clip, downsample, lfilter } from '@repro/dsp';
+import { normalizeHmsRows } from '@repro/io';
 import { checkDeviceLimits, hashSeed, nextTurn, permutation, SeededRng, tf, type Batch, type IndexedBatchSource } from '@repro/layers';
 import type { HmsWavenetConfig } from './config';
 import { EEG_FEATURES, type EegWindows } from './eegCache';
@@ -205,15 +206,5 @@ export async function predictRows(model: tf.LayersModel, x: ModelInputs, rows: A
     out.set((await pred.data()) as Float32Array, start * 6);
     tf.dispose([input, pred]);
   }
-  return normalizeRows(out);
-}
-
-/** Rows of a row-major n x 6 array scaled to sum to 1 (in float64). */
-export function normalizeRows(p: Float32Array): Float32Array {
-  for (let i = 0; i < p.length; i += 6) {
-    let s = 0;
-    for (let k = 0; k < 6; k++) s += p[i + k];
-    for (let k = 0; k < 6; k++) p[i + k] = p[i + k] / s;
-  }
-  return p;
+  return normalizeHmsRows(out);
 }

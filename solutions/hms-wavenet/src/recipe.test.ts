@@ -4,7 +4,7 @@
 // against the README table's `kaggle` column, and (for the code rows) through the code itself.
 // Changing a `kaggle` value, or adding a config field without a table row, fails this test.
 import * as path from 'path';
-import { configLeaves, configValue, parseCliArgs, readmeTable } from '@repro/io';
+import { configLeaves, configValue, hmsTrainMeanOof, parseCliArgs, readmeTable } from '@repro/io';
 import { initBackend, KerasAdam, tf } from '@repro/layers';
 import { resolveConfig } from './cli';
 import type { HmsWavenetConfig, WaveBlockSpec } from './config';
@@ -12,7 +12,7 @@ import { EEG_FEATURES } from './eegCache';
 import { BIPOLAR_PAIRS, epochMicroBatches, makeTransform, modelSteps } from './generator';
 import type { EegTable } from './load';
 import { buildModel, ChainAverage, CHAINS } from './model';
-import { fitRecipe, makeFolds, trainMeanOof } from './train';
+import { fitRecipe, makeFolds } from './train';
 
 const README = path.resolve(__dirname, '..', 'README.md');
 
@@ -267,7 +267,7 @@ describe('the kaggle folds and baseline are the write-up evaluation', () => {
 
   it("scores the train-mean baseline: each validation row gets its fold's training means, renormalised", () => {
     const folds = makeFolds(kaggle, table);
-    const base = trainMeanOof(table, folds);
+    const base = hmsTrainMeanOof(table, folds, true);
     const f = folds[2];
     const mean = [0, 1, 2, 3, 4, 5].map((k) => Array.from(f.train).reduce((s, r) => s + targets[r * 6 + k], 0) / f.train.length);
     const sum = mean.reduce((s, v) => s + v, 0);

@@ -10,7 +10,7 @@ import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { fitFoldInPool, groupKFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type FitFoldArgs, type Fold } from '@repro/cv';
-import { createTrainRun, foldEpochs, foldLossSeries, hmsConsensusCounts, hmsOutOfFoldOptions, hmsScoreRows, hmsTrainMeanOof, lineChartSvg, modelDirHandler, openRun, readFoldEpochs, readHmsTruthFigures, removeSingleFileCaches, saveNpy, sweepStaleTemps, writeSvg, type EpochRecordBase, type SolutionContext } from '@repro/io';
+import { createTrainRun, foldEpochs, foldLossSeries, hmsConsensusCounts, hmsOutOfFoldOptions, hmsScoreRows, hmsTrainMeanOof, lineChartSvg, normalizeHmsRows, modelDirHandler, openRun, readFoldEpochs, readHmsTruthFigures, removeSingleFileCaches, saveNpy, sweepStaleTemps, writeSvg, type EpochRecordBase, type SolutionContext } from '@repro/io';
 import {
   epochListSchedule,
   kerasAdam,
@@ -28,7 +28,7 @@ import {
 import { klDivergenceScore } from '@repro/metrics';
 import type { HmsWavenetConfig } from './config';
 import { loadEegs } from './eegCache';
-import { eegBatches, modelInputs, normalizeRows, predictRows, type ModelInputs } from './generator';
+import { eegBatches, modelInputs, predictRows, type ModelInputs } from './generator';
 import { loadTrain, type EegTable } from './load';
 import { buildModel } from './model';
 
@@ -222,7 +222,7 @@ export async function trainFold(args: FitFoldArgs & { config: HmsWavenetConfig; 
   // the valid EEGs instead of two: on wasm at kaggle size that pass is ~12-16 min per fold), else a
   // prediction pass (a resumed fold whose training had finished, or validation off).
   const reuse = lastValid !== undefined && lastValid.length === args.valid.length * 6;
-  const valid = reuse ? normalizeRows(Float32Array.from(lastValid!)) : await predictRows(model, data.x, args.valid, steps, t.predictBatchSize);
+  const valid = reuse ? normalizeHmsRows(Float32Array.from(lastValid!)) : await predictRows(model, data.x, args.valid, steps, t.predictBatchSize);
   const predictSeconds = (performance.now() - p0) / 1000;
   log(reuse ? `OOF predictions: the last validation pass's (the final weights), not predicted again` : `OOF predictions: ${args.valid.length} EEGs in ${predictSeconds.toFixed(1)} s`);
   model.dispose();
@@ -241,16 +241,6 @@ export async function trainFold(args: FitFoldArgs & { config: HmsWavenetConfig; 
       peakRssGiB: peakRssGiB(),
     },
   };
-}
-
-/** The seed's "TRAIN MEAN OOF": each validation row gets the training rows' column means, renormalised. */
-export function trainMeanOof(table: EegTable, folds: readonly Fold[]): Float64Array {
-  return hmsTrainMeanOof(table, folds, true);
-}
-
-/** KL of predictions against the targets over `rows` (Kaggle's scorer). */
-export function scoreRows(table: EegTable, rows: ArrayLike<number>, pred: ArrayLike<number>, predIndexedByRow = false): number {
-  return hmsScoreRows(klDivergenceScore, table, rows, pred, predIndexedByRow);
 }
 
 /** What `train` gets from the CLI. */
@@ -313,15 +303,15 @@ export async function train(ctx: TrainContext): Promise<Record<string, unknown>>
   // CV Score with WaveNet Raw EEG / CV Score with Train Means, over the trained folds' rows.
   const rows = Int32Array.from(folds.flatMap((f) => Array.from(f.valid))).sort();
   const cv = result.score!;
-  const base = trainMeanOof(table, folds);
-  const baselineKL = scoreRows(table, rows, base, true);
+  const base = hmsTrainMeanOof(table, folds, true);
+  const baselineKL = hmsScoreRows(klDivergenceScore, table, rows, base, true);
   const truth = readHmsTruthFigures(config.data.dir);
   const perFold = result.reports.map((r, k) => ({
     fold: r.fold + 1,
     nTrain: r.nTrain,
     nValid: r.nValid,
     kl: r.score,
-    baselineKL: scoreRows(table, folds[k].valid, base, true),
+    baselineKL: hmsScoreRows(klDivergenceScore, table, folds[k].valid, base, true),
     seconds: r.seconds,
     ...r.metrics,
   }));

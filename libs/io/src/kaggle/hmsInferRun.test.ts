@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { openHmsInferRun, writeHmsFoldMean } from './hmsInferRun';
+import { normalizeHmsRows, openHmsInferRun, writeHmsFoldMean } from './hmsInferRun';
 import { readHmsSubmission } from './hmsFiles';
 import { hmsTestDataDir, hmsTestTrainedRun, writeHmsSampleSubmissionCsv, writeHmsTestCsv } from './hmsTesting';
 
@@ -59,4 +59,11 @@ describe('writeHmsFoldMean', () => {
     expect(Array.from(sub.probs)).toEqual([0, 0.5, 0.5, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
     expect(fs.readFileSync(r.run.path('log.txt'), 'utf8')).toMatch(/wrote 2/);
   });
+});
+
+it('normalizeHmsRows makes each row sum to 1, in place', () => {
+  const p = Float32Array.from([1, 1, 1, 1, 1, 3, 2, 0, 0, 0, 0, 0]);
+  expect(normalizeHmsRows(p)).toBe(p);
+  expect(Array.from(p.subarray(6))).toEqual([1, 0, 0, 0, 0, 0]);
+  expect(p[5]).toBeCloseTo(3 / 8, 7);
 });

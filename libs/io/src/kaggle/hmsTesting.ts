@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { loadConfig } from '../cliArgs';
 import { saveNpy } from '../npy';
 import { HMS_SUBMISSION_COLUMNS, HMS_TRAIN_COLUMNS, writeHmsSubmission } from './hmsFiles';
 
@@ -61,11 +62,11 @@ export async function hmsTestPredictedRun(dir: string, submissionIds?: number[])
 export interface HmsSubmissionTargets<C> {
   /** Folder name under the runs root. */
   solution: string;
-  /** The smoke config with data.dir = dataDir. */
-  config: (dataDir: string) => C;
+  /** The solution's folder: its `smoke` config is run, on the suite's data folder. */
+  solutionDir: string;
   infer: (config: C, runsRoot: string) => Promise<unknown>;
-  /** `runs`: ensemble.runs; `members`: --members. */
-  ensemble: (config: C, runsRoot: string, select: { runs?: string[]; members?: string[] }) => Promise<Record<string, unknown>>;
+  /** `members`: --members. */
+  ensemble: (config: C, runsRoot: string, members?: string[]) => Promise<Record<string, unknown>>;
 }
 
 /**
@@ -75,7 +76,13 @@ export interface HmsSubmissionTargets<C> {
  * for that lacks its predictions is an error naming the solution's infer command (item 7), and
  * the blend follows the sample's order.
  */
-export function describeHmsSubmissionRules<C>(t: HmsSubmissionTargets<C>): void {
+export function describeHmsSubmissionRules<C extends { data: { dir: string }; ensemble: { runs: string[] } }>(t: HmsSubmissionTargets<C>): void {
+  const smoke = (dataDir: string, runs?: string[]): C => {
+    const c = loadConfig<C>(t.solutionDir, 'smoke');
+    c.data.dir = dataDir;
+    if (runs) c.ensemble.runs = runs;
+    return c;
+  };
   let tmp: string;
   let dataDir: string;
   let runsRoot: string;
@@ -89,19 +96,19 @@ export function describeHmsSubmissionRules<C>(t: HmsSubmissionTargets<C>): void 
 
   describe(`${t.solution} infer and ensemble: the submission rules`, () => {
     it('infer: a repeated eeg_id in test.csv stops it before any EEG is read, naming the rows', async () => {
-      hmsTestTrainedRun(run('smoke-seed1'), t.config(dataDir));
+      hmsTestTrainedRun(run('smoke-seed1'), smoke(dataDir));
       writeHmsTestCsv(dataDir, [3911565283, 5, 3911565283]);
-      await expect(t.infer(t.config(dataDir), runsRoot)).rejects.toThrow(/test\.csv \(row 4, column 'eeg_id'\): eeg_id '3911565283' appears 2 times/);
+      await expect(t.infer(smoke(dataDir), runsRoot)).rejects.toThrow(/test\.csv \(row 4, column 'eeg_id'\): eeg_id '3911565283' appears 2 times/);
     });
 
     it('ensemble --members: a named run without its submission is an error naming the infer command; the blend follows the sample', async () => {
       await hmsTestPredictedRun(run('smoke-seed1'), [5, 3911565283]);
       await hmsTestPredictedRun(run('smoke-seed2'));
-      await expect(t.ensemble(t.config(dataDir), runsRoot, { members: ['smoke-seed1', 'smoke-seed2'] })).rejects.toThrow(
+      await expect(t.ensemble(smoke(dataDir), runsRoot, ['smoke-seed1', 'smoke-seed2'])).rejects.toThrow(
         `ensemble member '${t.solution}/smoke-seed2' lacks its predictions: no submission.csv (run infer for it first); make them with \`nx run ${t.solution}:infer --config smoke --seed 2 --data-dir ${dataDir} --runs-dir ${runsRoot}\``,
       );
-      await expect(t.ensemble(t.config(dataDir), runsRoot, { runs: ['smoke-seed2'] })).rejects.toThrow(`ensemble member '${t.solution}/smoke-seed2' lacks its predictions`);
-      const m = (await t.ensemble(t.config(dataDir), runsRoot, { members: ['smoke-seed1'] })) as { members: { name: string }[] };
+      await expect(t.ensemble(smoke(dataDir, ['smoke-seed2']), runsRoot)).rejects.toThrow(`ensemble member '${t.solution}/smoke-seed2' lacks its predictions`);
+      const m = (await t.ensemble(smoke(dataDir), runsRoot, ['smoke-seed1'])) as { members: { name: string }[] };
       expect(m.members.map((x) => x.name)).toEqual([`${t.solution}/smoke-seed1`]);
       const sub = fs.readFileSync(path.join(runsRoot, t.solution, 'ensemble', 'submission.csv'), 'utf8').trim().split('\n');
       expect(sub.map((l) => l.split(',')[0])).toEqual(['eeg_id', '3911565283', '5']);
