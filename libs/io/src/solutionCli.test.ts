@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseCliArgs } from './cliArgs';
 import { DataError } from './errors';
-import { loadSolutionConfig } from './solutionCli';
+import { loadSolutionConfig, runSolutionCli, type SolutionCli, type SolutionContext } from './solutionCli';
 
 describe('loadSolutionConfig', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'solution-cli-'));
@@ -33,5 +33,59 @@ describe('loadSolutionConfig', () => {
         throw new DataError('base.json', 'train.epochs too large');
       }),
     ).toThrow(/base\.json.*train\.epochs too large/);
+  });
+});
+
+describe('runSolutionCli', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'solution-cli-run-'));
+  beforeAll(() => {
+    fs.mkdirSync(path.join(dir, 'configs'));
+    fs.writeFileSync(path.join(dir, 'configs', 'default.json'), JSON.stringify({ data: { dir: 'data/x' }, train: { epochs: 3 } }));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  type C = { data: { dir: string }; train: { epochs: number } };
+  type Seen = Partial<SolutionContext<C, string>> & { target: string };
+
+  function cli(seen: Seen[], backends: string[]): SolutionCli<C, string> {
+    const target = (name: string) => async (ctx: Partial<SolutionContext<C, string>>) => void seen.push({ ...ctx, target: name });
+    return {
+      name: 'demo',
+      cliPath: '/x/cli.ts',
+      resolveConfig: (args, overrides) => loadSolutionConfig<C>(dir, args, overrides, (c) => c),
+      initBackend: async ({ backend }) => (backends.push(backend), `info:${backend}`),
+      targets: { train: target('train'), infer: target('infer') },
+      plainTargets: { ensemble: target('ensemble') },
+      foldWorker: { flags: { 'run-dir': 'DIR', fold: 'K' }, run: async (f, info) => void seen.push({ target: `worker ${f['run-dir']} ${f.fold} ${info}` }) },
+    };
+  }
+
+  it('hands a target the config, the common flags and --members; --runs-dir and --members are not config keys', async () => {
+    const seen: Seen[] = [];
+    const backends: string[] = [];
+    await runSolutionCli(cli(seen, backends), ['train', '--seed', '7', '--runs-dir', '/r', '--members', 'a, b', '--train.epochs', '1', '--backend', 'cpu']);
+    expect(seen).toEqual([
+      { target: 'train', config: { data: { dir: 'data/x' }, train: { epochs: 1 } }, configName: 'default', configFile: path.join(dir, 'configs', 'default.json'), seed: 7, runId: undefined, fresh: false, runsRoot: '/r', backend: 'cpu', cliPath: '/x/cli.ts', members: ['a', 'b'], backendInfo: 'info:cpu' },
+    ]);
+    // A plain target starts no backend; the seed defaults to 42, the runs root to REPRO_RUNS_DIR, then `runs`.
+    const env = process.env.REPRO_RUNS_DIR;
+    delete process.env.REPRO_RUNS_DIR;
+    try {
+      await runSolutionCli(cli(seen, backends), ['ensemble']);
+    } finally {
+      if (env !== undefined) process.env.REPRO_RUNS_DIR = env;
+    }
+    expect(seen[1]).toMatchObject({ target: 'ensemble', seed: 42, runsRoot: 'runs' });
+    expect('backendInfo' in seen[1]).toBe(false);
+    expect(backends).toEqual(['cpu']);
+  });
+
+  it('names the targets when given another, and the fold-worker flags when one is missing', async () => {
+    const seen: Seen[] = [];
+    await expect(runSolutionCli(cli(seen, []), ['bogus'])).rejects.toThrow("demo: expected a target (train, infer, ensemble), got 'bogus'");
+    await expect(runSolutionCli(cli(seen, []), [])).rejects.toThrow("demo: expected a target (train, infer, ensemble), got ''");
+    await expect(runSolutionCli(cli(seen, []), ['fold-worker', '--run-dir', 'd'])).rejects.toThrow('fold-worker: expected --run-dir DIR --fold K');
+    await expect(runSolutionCli(cli(seen, []), ['fold-worker', '--run-dir', 'd', '--fold', 'x'])).rejects.toThrow('fold-worker: expected --run-dir DIR --fold K');
+    await runSolutionCli(cli(seen, []), ['fold-worker', '--run-dir', 'd', '--fold', '1', '--backend', 'wasm']);
+    expect(seen).toEqual([{ target: 'worker d 1 info:wasm' }]);
   });
 });

@@ -1,8 +1,9 @@
-// The head and tail every solution CLI shares: the config file named by --config with its dotted
-// overrides and --data-dir, checked by the solution's own validator; and the exit, where a
+// What every solution CLI shares: the flags (--runs-dir, --members and the internal fold-worker's),
+// the config file named by --config with its dotted overrides and --data-dir, checked by the
+// solution's own validator; the dispatch to a target with one context; and the exit, where a
 // DataError (bad input) is one line naming the file and anything else keeps its stack.
 import * as path from 'path';
-import { loadConfig, type BackendChoice, type CliArgs, type OverrideValue } from './cliArgs';
+import { loadConfig, parseCliArgs, takeFlag, type BackendChoice, type CliArgs, type OverrideValue } from './cliArgs';
 import { DataError } from './errors';
 import { followParent } from './followParent';
 import { ResourceError, watchMemory } from './resources';
@@ -28,6 +29,8 @@ export interface SolutionContext<C, Info> {
   backendInfo: Info;
   /** Path of cli.ts, for fold workers. */
   cliPath: string;
+  /** --members a,b: the members or runs a target is limited to (each target says which). */
+  members?: string[];
 }
 
 /** `<solutionDir>/configs/<--config>.json` with overrides and --data-dir applied, then validated. */
@@ -43,6 +46,65 @@ export function loadSolutionConfig<T extends { data: { dir: string }; maxSteps?:
   // Part of the config (so of the run's inputs): a timing run never resumes into a full one, nor back.
   if (args.maxSteps !== undefined) config.maxSteps = args.maxSteps;
   return { config: validate(config, configFile), configFile };
+}
+
+/**
+ * A solution's config as every target sees it: loadSolutionConfig with its folder and validator;
+ * the overrides default to the arguments' own.
+ */
+export function solutionConfigResolver<T extends { data: { dir: string }; maxSteps?: number }>(solutionDir: string, validate: (config: T, file: string) => T) {
+  return (args: CliArgs, overrides: Record<string, OverrideValue> = args.overrides): { config: T; configFile: string } => loadSolutionConfig<T>(solutionDir, args, overrides, validate);
+}
+
+/** A solution's command line: its targets and what each runs (see runSolutionCli). */
+export interface SolutionCli<C, Info> {
+  /** Solution name, in errors: 'hms-wavenet'. */
+  name: string;
+  /** Path of cli.ts (fold workers are started through it). */
+  cliPath: string;
+  /** @default 42 */
+  defaultSeed?: number;
+  /** The config a target runs with (loadSolutionConfig with the solution's folder and validator). */
+  resolveConfig: (args: CliArgs, overrides: Record<string, OverrideValue>) => { config: C; configFile: string };
+  /** @repro/layers' initBackend: started silently, before a target that needs it. */
+  initBackend: (options: { backend: BackendChoice; log: null }) => Promise<Info>;
+  /** The targets, in the order the usage error lists them. */
+  targets: Record<string, (ctx: SolutionContext<C, Info>) => Promise<unknown>>;
+  /** Targets listed after `targets` that start no tensor backend (plain arrays). */
+  plainTargets?: Record<string, (ctx: Omit<SolutionContext<C, Info>, 'backendInfo'>) => Promise<unknown>>;
+  /**
+   * The internal `fold-worker` target (one job of a run, started by `train` when workers > 1): its
+   * flags with the placeholders its usage error shows ('--fold' must be an integer), and what it runs.
+   */
+  foldWorker?: { flags: Record<string, string>; run: (flags: Record<string, string>, backendInfo: Info) => Promise<void> };
+}
+
+/**
+ * `cli.ts <target> [--config C] [--seed N] [--run-id ID] [--data-dir D] [--runs-dir R] [--members a,b]
+ * [--section.key value ...]`: --runs-dir (or REPRO_RUNS_DIR; default `runs`) and --members are
+ * taken from the overrides before the config reads the rest.
+ */
+export async function runSolutionCli<C, Info>(cli: SolutionCli<C, Info>, argv: string[]): Promise<void> {
+  const args = parseCliArgs(argv);
+  const target = args.positional[0];
+  const overrides = args.overrides as Record<string, string | number | boolean>;
+  const runsRoot = takeFlag(overrides, 'runs-dir') ?? process.env.REPRO_RUNS_DIR ?? 'runs';
+  const members = takeFlag(overrides, 'members')?.split(',').map((m) => m.trim()).filter(Boolean);
+  if (target === 'fold-worker' && cli.foldWorker) {
+    const flags = Object.fromEntries(Object.keys(cli.foldWorker.flags).map((f) => [f, takeFlag(overrides, f) ?? '']));
+    if (Object.values(flags).some((v) => !v) || ('fold' in flags && !Number.isInteger(Number(flags.fold)))) {
+      throw new Error(`fold-worker: expected ${Object.entries(cli.foldWorker.flags).map(([f, v]) => `--${f} ${v}`).join(' ')}`);
+    }
+    await cli.foldWorker.run(flags, await cli.initBackend({ backend: args.backend, log: null }));
+    return;
+  }
+  const names = [...Object.keys(cli.targets), ...Object.keys(cli.plainTargets ?? {})];
+  if (target === undefined || !names.includes(target)) throw new Error(`${cli.name}: expected a target (${names.join(', ')}), got '${target ?? ''}'`);
+  const { config, configFile } = cli.resolveConfig(args, overrides);
+  const plain = { config, configName: args.config, configFile, seed: args.seed ?? cli.defaultSeed ?? 42, runId: args.runId, fresh: args.fresh, runsRoot, backend: args.backend, cliPath: cli.cliPath, members };
+  const run = cli.plainTargets?.[target];
+  if (run) await run(plain);
+  else await cli.targets[target]({ ...plain, backendInfo: await cli.initBackend({ backend: args.backend, log: null }) });
 }
 
 /**
