@@ -42,7 +42,7 @@ export interface BlendCandidate {
 
 /** What the competition decides: the run folder's files, the id column, the score and the submission. */
 export interface BlendFormat {
-  /** The id column ('eeg_id'): names the ids file written (`oof_<idName>s.npy`) and the messages. */
+  /** The id column's name: names the ids file written (`oof_<idName>s.npy`) and the messages. */
   idName: string;
   /** Predictions per row. */
   width: number;
