@@ -6,17 +6,13 @@
 // --runs-dir (or REPRO_RUNS_DIR) moves the runs root (default `runs`): run folders go to
 // <runs-dir>/hms-efficientnet/<run-id>, the input-tile cache to <runs-dir>/hms-efficientnet/cache.
 // --members a,b (ensemble): blend exactly these runs, each of which must have its predictions.
-import * as path from 'path';
-import { runCliMain, runSolutionCli, solutionConfigResolver } from '@repro/io';
+import { runCliMain, runSolutionCli } from '@repro/io';
 import { initBackend } from '@repro/layers';
-import { validateConfig, type HmsEfficientnetConfig } from './config';
+import { resolveConfig } from './config';
 import { ensemble } from './ensemble';
 import { experiment } from './experiment';
 import { infer } from './infer';
 import { foldWorker, train } from './train';
-
-/** The config a command runs with: configs/<--config>.json through its `extends`, the overrides, --data-dir, validated. */
-export const resolveConfig = solutionConfigResolver<HmsEfficientnetConfig>(path.resolve(__dirname, '..'), validateConfig);
 
 export function main(argv: string[]): Promise<void> {
   return runSolutionCli(

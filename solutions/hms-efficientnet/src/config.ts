@@ -1,6 +1,7 @@
 // The configuration of one hms-efficientnet run: every field of configs/base.json, typed.
 // configs/smoke.json, default.json and kaggle.json extend base and override a few fields.
-import { DataError } from '@repro/io';
+import * as path from 'path';
+import { DataError, solutionConfigResolver } from '@repro/io';
 import { EFFICIENTNET_VARIANTS, type EfficientNetVariant } from '@repro/layers';
 
 /** The three input modalities of the seed, in the order their tiles are placed left to right. */
@@ -214,3 +215,6 @@ export function validateConfig(c: HmsEfficientnetConfig, file: string): HmsEffic
   if (!isInt(e.folds, 2) || !isInt(e.epochs, 1) || !isInt(e.workers, 1)) fail(file, 'experiment.folds >= 2, experiment.epochs >= 1 and experiment.workers >= 1 (integers)');
   return c;
 }
+
+/** The config a command runs with: configs/<--config>.json through its `extends`, the overrides, --data-dir, validated. */
+export const resolveConfig = solutionConfigResolver<HmsEfficientnetConfig>(path.resolve(__dirname, '..'), validateConfig);

@@ -4,8 +4,7 @@ import * as path from 'path';
 import { HMS_CLASSES, HMS_SPECTROGRAM_FREQ_COLUMNS, parseCliArgs, writeParquet } from '@repro/io';
 import { wavedec } from '@repro/dsp';
 import { compareBatchSources, tf, type IndexedBatchSource } from '@repro/layers';
-import { resolveConfig } from './cli';
-import { enabledModalities } from './config';
+import { enabledModalities, resolveConfig } from './config';
 import {
   buildModalities,
   cacheShardBytes,

@@ -6,8 +6,7 @@
 // value that changes, or a `default` difference missing from "default vs kaggle" fails.
 import * as path from 'path';
 import { configLeaves, configValue, parseCliArgs, readmeTable } from '@repro/io';
-import { resolveConfig } from './cli';
-import type { HmsEfficientnetConfig } from './config';
+import { resolveConfig, type HmsEfficientnetConfig } from './config';
 import { kaggleTileRows, logAndStandardize } from './features';
 
 const README = path.resolve(__dirname, '..', 'README.md');

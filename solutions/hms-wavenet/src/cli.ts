@@ -6,19 +6,12 @@
 // --runs-dir (or REPRO_RUNS_DIR) moves the runs root (default `runs`): run folders go to
 // <runs-dir>/hms-wavenet/<run-id>, the EEG cache to <runs-dir>/hms-wavenet/cache.
 // --members a,b (ensemble): blend exactly these runs, each of which must have its predictions.
-import * as path from 'path';
-import { runCliMain, runSolutionCli, solutionConfigResolver } from '@repro/io';
+import { runCliMain, runSolutionCli } from '@repro/io';
 import { initBackend } from '@repro/layers';
-import { validateConfig, type HmsWavenetConfig } from './config';
+import { resolveConfig } from './config';
 import { ensemble } from './ensemble';
 import { infer } from './infer';
 import { foldWorker, train } from './train';
-
-/**
- * configs/<--config>.json resolved as every target sees it: `extends` chain, dotted overrides,
- * --data-dir, validated (recipe.test.ts holds the `kaggle` config to the write-up through this).
- */
-export const resolveConfig = solutionConfigResolver<HmsWavenetConfig>(path.resolve(__dirname, '..'), validateConfig);
 
 export function main(argv: string[]): Promise<void> {
   return runSolutionCli(

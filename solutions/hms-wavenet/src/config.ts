@@ -1,6 +1,7 @@
 // The configuration of one hms-wavenet run: every field of configs/base.json, typed.
 // configs/smoke.json, default.json and kaggle.json extend base and override a few fields.
-import { DataError } from '@repro/io';
+import * as path from 'path';
+import { DataError, solutionConfigResolver } from '@repro/io';
 
 /** One wave block: [filters, kernelSize, number of dilations 1, 2, 4, ..., 2^(n-1)]. */
 export type WaveBlockSpec = [filters: number, kernelSize: number, dilations: number];
@@ -125,3 +126,9 @@ export function validateConfig(c: HmsWavenetConfig, file: string): HmsWavenetCon
   }
   return c;
 }
+
+/**
+ * configs/<--config>.json resolved as every target sees it: `extends` chain, dotted overrides,
+ * --data-dir, validated (recipe.test.ts holds the `kaggle` config to the write-up through this).
+ */
+export const resolveConfig = solutionConfigResolver<HmsWavenetConfig>(path.resolve(__dirname, '..'), validateConfig);

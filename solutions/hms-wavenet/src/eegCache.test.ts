@@ -3,10 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { loadNpy, parseCliArgs, writeParquet } from '@repro/io';
 import { compareBatchSources } from '@repro/layers';
-import { resolveConfig } from './cli';
 import { EEG_FEATURES, loadEegs, middleWindow, type EegWindows } from './eegCache';
 import { eegBatches, modelInputs } from './generator';
 import { cacheShardBytes } from './train';
+import { resolveConfig } from './config';
 
 function columns(rows: number, f: (name: string, t: number) => number): Record<string, Float32Array> {
   return Object.fromEntries(EEG_FEATURES.map((n) => [n, Float32Array.from({ length: rows }, (_, t) => f(n, t))]));

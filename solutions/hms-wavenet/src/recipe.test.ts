@@ -6,8 +6,7 @@
 import * as path from 'path';
 import { configLeaves, configValue, hmsTrainMeanOof, parseCliArgs, readmeTable } from '@repro/io';
 import { initBackend, KerasAdam, tf } from '@repro/layers';
-import { resolveConfig } from './cli';
-import type { HmsWavenetConfig, WaveBlockSpec } from './config';
+import { resolveConfig, type HmsWavenetConfig, type WaveBlockSpec } from './config';
 import { EEG_FEATURES } from './eegCache';
 import { BIPOLAR_PAIRS, epochMicroBatches, makeTransform, modelSteps } from './generator';
 import type { EegTable } from './load';
