@@ -1,6 +1,6 @@
 import { drugAwareFolds } from './drugAwareFolds';
 import { foldIds } from './fold';
-import { createRng } from './rng';
+import { createRng } from './random';
 import { expectPartition, sameFolds } from './testing';
 
 /** MoA-like data: small drugs (rows share the drug's labels), a few large drugs, and controls. */

@@ -1,7 +1,6 @@
 export type { Fold } from './fold';
 export { foldIds, foldsFromIds } from './fold';
-export type { Rng } from './rng';
-export { createRng } from './rng';
+export * from './random';
 export type { Labels } from './labels';
 export type { KFoldOptions } from './kFold';
 export { kFold } from './kFold';

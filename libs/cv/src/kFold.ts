@@ -1,5 +1,5 @@
 import { checkNSplits, Fold, foldsFromIds } from './fold';
-import { createRng } from './rng';
+import { createRng } from './random';
 
 export interface KFoldOptions {
   /** Number of folds. @default 5 */

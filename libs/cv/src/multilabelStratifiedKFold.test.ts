@@ -1,7 +1,7 @@
 import { foldIds } from './fold';
 import { kFold } from './kFold';
 import { multilabelStratifiedKFold } from './multilabelStratifiedKFold';
-import { createRng } from './rng';
+import { createRng } from './random';
 import { expectPartition, sameFolds } from './testing';
 
 /** Random sparse multilabel targets: label c is positive with probability rates[c]. */

@@ -1,5 +1,5 @@
 import { checkCount, checkNSplits, Fold, foldsFromIds } from './fold';
-import { createRng } from './rng';
+import { createRng } from './random';
 
 export interface MultilabelStratifiedKFoldOptions {
   /** Number of folds. @default 5 */

@@ -1,6 +1,6 @@
 import { checkNSplits, Fold, foldsFromIds } from './fold';
 import { encodeByAppearance, Labels } from './labels';
-import { createRng } from './rng';
+import { createRng } from './random';
 
 export interface StratifiedKFoldOptions {
   /** Number of folds. @default 5 */

@@ -1,4 +1,4 @@
-import { createRng } from './rng';
+import { createRng } from './createRng';
 
 describe('createRng', () => {
   it('is deterministic per seed and differs between seeds', () => {
