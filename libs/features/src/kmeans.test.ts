@@ -1,6 +1,6 @@
 import { KMeans, type KMeansJSON } from './kmeans';
 import { createMatrix, type Matrix } from './matrix';
-import { mulberry32 } from './random';
+import { MULBERRY32, Rng } from '@repro/cv';
 
 /** Adjusted Rand index (Hubert & Arabie), 1 iff the partitions agree up to relabelling. */
 function adjustedRand(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -34,7 +34,8 @@ function blobs(nPer: number, seed: number): { X: Matrix; truth: Int32Array } {
     [0, 10, 0],
     [0, 0, 10],
   ];
-  const rand = mulberry32(seed);
+  const rng = new Rng(MULBERRY32, seed);
+  const rand = () => rng.next();
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const n = nPer * centres.length;
   const order = Array.from({ length: n }, (_, i) => i).sort(() => rand() - 0.5);

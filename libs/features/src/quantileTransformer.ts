@@ -1,7 +1,7 @@
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { erf } from 'mathjs';
 import { checkMatrix, createMatrix, type Matrix } from './matrix';
-import { mulberry32, sampleWithoutReplacement } from './random';
+import { MULBERRY32, Rng } from '@repro/cv';
 
 /**
  * scikit-learn's BOUNDS_THRESHOLD: in 'normal' mode, inputs within 1e-7 of the fitted
@@ -122,14 +122,14 @@ export class QuantileTransformer {
     // sklearn computes nanpercentile(col, refs * 100), which divides by 100 again;
     // keep the round trip so the interpolation weights are bit-identical
     const qFrac = refs.map((r) => (r * 100) / 100);
-    const rand = mulberry32(this.options.randomState);
+    const rng = new Rng(MULBERRY32, this.options.randomState);
     const qs: Float64Array[] = [];
     const col = new Float64Array(n);
     for (let j = 0; j < X.cols; j++) {
       for (let i = 0; i < n; i++) col[i] = X.data[i * X.cols + j];
       let values: Float64Array = col;
       if (this.options.subsample < n) {
-        const idx = sampleWithoutReplacement(n, this.options.subsample, rand);
+        const idx = rng.choice(n, this.options.subsample);
         values = new Float64Array(idx.length);
         for (let k = 0; k < idx.length; k++) values[k] = col[idx[k]];
       }

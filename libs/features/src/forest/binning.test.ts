@@ -1,5 +1,5 @@
 import { fitBins, radixSortFloat32, transformBins } from './binning';
-import { Rng } from './rng';
+import { Rng, SFC32_MIXSEED } from '@repro/cv';
 
 function naiveBin(edges: Float32Array, v: number, nb: number): number {
   if (v !== v) return nb - 1;
@@ -9,7 +9,7 @@ function naiveBin(edges: Float32Array, v: number, nb: number): number {
 }
 
 describe('binning', () => {
-  const rng = new Rng(1);
+  const rng = new Rng(SFC32_MIXSEED, 1);
   const rows = 5000;
   const cols = 4;
   const data = new Float32Array(rows * cols);

@@ -5,7 +5,7 @@
  * lets trees store float thresholds and predict on raw features. NaN goes to
  * the top bin (and therefore always to the right child).
  */
-import { Rng } from './rng';
+import { Rng, SFC32_MIXSEED } from '@repro/cv';
 import type { FeatureMatrix } from './types';
 
 export interface BinMapper {
@@ -28,7 +28,7 @@ export function fitBins(X: FeatureMatrix, maxBins: number, seed: number, subsamp
     for (let i = 0; i < rows; i++) sample[i] = i;
   } else {
     // Sorted random rows (with replacement) — quantiles of the sample.
-    const rng = new Rng(seed);
+    const rng = new Rng(SFC32_MIXSEED, seed);
     sample = new Int32Array(subsample);
     for (let i = 0; i < subsample; i++) sample[i] = rng.int(rows);
     sample.sort();

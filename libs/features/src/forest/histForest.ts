@@ -12,7 +12,7 @@
  */
 import { availableParallelism } from 'os';
 import { fitBins, transformBins } from './binning';
-import { treeSeed } from './rng';
+import { deriveMixedSeed } from '@repro/cv';
 import { decodeTyped, encodeTyped } from './serialize';
 import { growTree, type BinnedData, type TreeArrays, type TreeConfig } from './tree';
 import type { FeatureMatrix, ForestClassifier, ForestOptions, Labels, MaxFeatures } from './types';
@@ -198,7 +198,7 @@ export class HistRandomForestClassifier implements ForestClassifier {
       sortThreshold: o.sortThreshold ?? Math.min(4096, Math.max(32, Math.round((maxNb * nClasses) / 8))),
     };
     const data: BinnedData = { bins, rows: X.rows, cols: X.cols, y: ySab, nBins: mapper.nBins };
-    const seeds = Array.from({ length: o.nEstimators }, (_, t) => treeSeed(o.seed, t));
+    const seeds = Array.from({ length: o.nEstimators }, (_, t) => deriveMixedSeed(o.seed, t));
     this.nClasses = nClasses;
     this.nFeatures = X.cols;
     return { data, cfg, seeds, edges: mapper.edges, edgeOffset: mapper.edgeOffset };

@@ -1,5 +1,5 @@
 /** Synthetic classification problems for forest tests and benchmarks. */
-import { Rng } from './rng';
+import { Rng, SFC32_MIXSEED } from '@repro/cv';
 import type { FeatureMatrix } from './types';
 
 function gauss(rng: Rng): number {
@@ -15,7 +15,7 @@ function gauss(rng: Rng): number {
  * `flip` of the labels are replaced by random classes.
  */
 export function makeNonlinearClassification(rows: number, cols: number, seed: number, flip = 0.05): { X: FeatureMatrix; y: Int32Array } {
-  const rng = new Rng(seed);
+  const rng = new Rng(SFC32_MIXSEED, seed);
   const data = new Float32Array(rows * cols);
   const y = new Int32Array(rows);
   for (let r = 0; r < rows; r++) {
@@ -36,7 +36,7 @@ export function makeNonlinearClassification(rows: number, cols: number, seed: nu
  * signal and its lags/leads -lags..+lags (edge-clamped): 2 * lags + 1 columns.
  */
 export function makeIonLike(rows: number, seed: number, lags = 20, noise = 0.4): { X: FeatureMatrix; y: Int32Array; signal: Float32Array } {
-  const rng = new Rng(seed);
+  const rng = new Rng(SFC32_MIXSEED, seed);
   const K = 11;
   const y = new Int32Array(rows);
   const signal = new Float32Array(rows);

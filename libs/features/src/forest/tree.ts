@@ -17,7 +17,7 @@
  *   minimising the weighted child impurity; both sums are updated in O(1) per
  *   (class, weight) increment.
  */
-import { Rng } from './rng';
+import { Rng, SFC32_MIXSEED } from '@repro/cv';
 
 export interface BinnedData {
   /** Row-major bin codes, rows x cols. */
@@ -129,7 +129,7 @@ export function growTree(data: BinnedData, cfg: TreeConfig, seed: number): TreeA
   const minSplit = Math.max(cfg.minSamplesSplit, 2 * minLeaf);
   const mtry = cfg.mtry;
   const sortThreshold = Math.min(cfg.sortThreshold, 1 << 20);
-  const rng = new Rng(seed);
+  const rng = new Rng(SFC32_MIXSEED, seed);
 
   const { w, idx } = sampleRows(n, cfg, rng);
   const scratch = new Int32Array(idx.length);

@@ -1,5 +1,11 @@
-import { mulberry32 } from '../random';
+import { MULBERRY32, Rng } from '@repro/cv';
 import { baumWelch, forwardBackward, simulateGaussianHmm, stateMeans, viterbi, type GaussianHmmParams } from './gaussianHmm';
+
+/** Seeded uniforms in [0, 1) as a function (the simulators take one). */
+const uniforms = (seed: number) => {
+  const rng = new Rng(MULBERRY32, seed);
+  return () => rng.next();
+};
 
 const gauss = (x: number, m: number, s: number) => Math.exp(-((x - m) ** 2) / (2 * s * s)) / (s * Math.sqrt(2 * Math.PI));
 
@@ -92,7 +98,7 @@ describe('baumWelch', () => {
       intercept: -2.7,
       sigma: 0.4,
     };
-    const rand = mulberry32(20260);
+    const rand = uniforms(20260);
     const seqs = [simulateGaussianHmm(truth, 20_000, rand), simulateGaussianHmm(truth, 20_000, rand)];
     const init: GaussianHmmParams = {
       nStates: 2,
@@ -131,7 +137,7 @@ describe('baumWelch', () => {
       means: Float64Array.from([0, 1.3, 1.9]),
       sigma: 0.25,
     };
-    const s = simulateGaussianHmm(truth, 30_000, mulberry32(7));
+    const s = simulateGaussianHmm(truth, 30_000, uniforms(7));
     const init = { ...truth, means: undefined, trans: Float64Array.from([0.8, 0.1, 0.1, 0.1, 0.8, 0.1, 0.1, 0.1, 0.8]), sigma: 0.4 };
     const r = baumWelch(init, [s.x], { iterations: 200, perStateMeans: true });
     expect(Array.from(r.params.means!, (v, k) => Math.abs(v - truth.means![k]) < 0.02)).toEqual([true, true, true]);
