@@ -117,7 +117,7 @@ function splitCounts(rng: Rng, total: number, k: number, sigma: number, cap: num
     }
   }
   while (overflow > 0) {
-    const i = rng.int(0, k - 1);
+    const i = rng.intBetween(0, k - 1);
     if (counts[i] < cap) {
       counts[i]++;
       overflow--;
@@ -137,7 +137,7 @@ function drawEeg(
   variant: HmsVariant,
 ): EegPlan {
   const rng = new Rng(seed, 4, test ? 1 : 0, index);
-  const cls = rng.choice(CLASS_PRIOR);
+  const cls = rng.weighted(CLASS_PRIOR);
   const params = shapePattern(drawPattern(rng, cls), variant);
   // 70% clear patterns, 30% weak ones (ambiguous votes).
   const strength = rng.bool(0.7) ? rng.uniform(0.45, 1) : rng.uniform(0.08, 0.45);
@@ -150,7 +150,7 @@ function drawEeg(
   } else {
     const u = rng.next();
     const positions = Math.max(nRows, 6 + Math.floor((spec.maxPositions - 6) * u * u));
-    seconds = 50 + 2 * (positions - 1) + rng.int(0, 1);
+    seconds = 50 + 2 * (positions - 1) + rng.intBetween(0, 1);
     // Offset 0 always labelled (as in most real EEGs), the others a random subset of the positions.
     const rest = Array.from({ length: positions - 1 }, (_, i) => 2 * (i + 1));
     rng.shuffle(rest);
@@ -163,17 +163,17 @@ function drawEeg(
 
 /** Lay the EEGs of one recording out in time and set their episodes; returns the recording length (even). */
 function layoutRecording(rng: Rng, eegs: EegPlan[], test: boolean): number {
-  let t = test ? SPEC_LEAD : SPEC_LEAD + 2 * rng.int(0, 10);
+  let t = test ? SPEC_LEAD : SPEC_LEAD + 2 * rng.intBetween(0, 10);
   for (const e of eegs) {
     e.start = t; // odd: 275 + even
     t += e.seconds;
     // Next EEG's start: a gap of 30..400 s, keeping the start odd.
-    const next = t + rng.int(30, 200);
+    const next = t + rng.intBetween(30, 200);
     t = next % 2 === 1 ? next : next + 1;
   }
   const last = eegs[eegs.length - 1];
   const lastEnd = last.start + last.seconds;
-  let seconds = test ? 600 : lastEnd + SPEC_LEAD + 2 * rng.int(0, 10);
+  let seconds = test ? 600 : lastEnd + SPEC_LEAD + 2 * rng.intBetween(0, 10);
   if (seconds % 2) seconds++;
   // Episodes: the pattern from 20..240 s before the file to 20..240 s after, not overlapping a neighbour's.
   eegs.forEach((e, i) => {
@@ -284,8 +284,8 @@ export async function writeRecording(outDir: string, seed: number, rec: Recordin
   const cols: Record<string, Float32Array> = { time: Float32Array.from({ length: sp.nFrames }, (_, j) => 1 + 2 * j) };
   // Occasionally a few all-NaN spectrogram rows, as in the real files.
   if (rng.bool(0.05)) {
-    const a = rng.int(0, sp.nFrames - 4);
-    const len = rng.int(1, 3);
+    const a = rng.intBetween(0, sp.nFrames - 4);
+    const len = rng.intBetween(1, 3);
     for (const c of sp.columns) c.fill(NaN, a, a + len);
   }
   HMS_SPECTROGRAM_FREQ_COLUMNS.forEach((name, k) => (cols[name] = sp.columns[k]));
@@ -302,10 +302,10 @@ export async function writeRecording(outDir: string, seed: number, rec: Recordin
     // NaN runs (all channels, 0.5..10 s) in ~10% of files; a flat electrode in ~5%.
     if (r.bool(variant.artefacts?.nanRunShare ?? 0.1)) {
       const len = Math.min(n, Math.round(r.uniform(0.5, 10) * FS));
-      const a = r.int(0, n - len);
+      const a = r.intBetween(0, n - len);
       for (const c of HMS_EEG_COLUMNS) eeg[c].fill(NaN, a, a + len);
     }
-    if (r.bool(variant.artefacts?.flatShare ?? 0.05)) eeg[HMS_EEG_COLUMNS[r.int(0, 18)]].fill(0);
+    if (r.bool(variant.artefacts?.flatShare ?? 0.05)) eeg[HMS_EEG_COLUMNS[r.intBetween(0, 18)]].fill(0);
     const file = path.join(outDir, `${split}_eegs`, `${e.eegId}.parquet`);
     await writeParquet(file, eeg);
     bytes += fs.statSync(file).size;

@@ -438,7 +438,7 @@ function addArtefacts(rng: Rng, ch: Float32Array[], n: number, bg: BackgroundPar
   for (const c of poissonTimes(rng, bg.muscleRate, n)) {
     const len = Math.round(rng.uniform(0.5, 3) * FS);
     const a = rng.uniform(20, 120);
-    const els = sides[rng.int(0, 1)];
+    const els = sides[rng.intBetween(0, 1)];
     for (const e of els) {
       const x = ch[IDX[e]];
       const g = e.startsWith('T') || e.startsWith('F7') || e.startsWith('F8') ? 1 : 0.4;
@@ -452,7 +452,7 @@ function addArtefacts(rng: Rng, ch: Float32Array[], n: number, bg: BackgroundPar
   }
   // Electrode pops: a step of 300..2500 uV on one electrode decaying over ~0.3 s (the > 1000 uV artefacts).
   for (const c of poissonTimes(rng, bg.popRate, n)) {
-    const x = ch[rng.int(0, ELECTRODES.length - 1)];
+    const x = ch[rng.intBetween(0, ELECTRODES.length - 1)];
     const a = rng.uniform(300, 2500) * (rng.bool(0.5) ? 1 : -1);
     for (let k = 0; k < 400 && c + k < n; k++) x[c + k] += a * Math.exp(-k / (0.3 * FS));
   }

@@ -57,7 +57,7 @@ export const HIGH_WEIGHTS = HIGH_COUNTS.map((n) => Math.exp(-((n - 14) ** 2) / (
 export const HIGH_SHARE = 0.35;
 
 export function drawAnnotatorCount(rng: Rng, high: boolean): number {
-  return high ? HIGH_COUNTS[rng.choice(HIGH_WEIGHTS)] : LOW_COUNTS[rng.choice(LOW_WEIGHTS)];
+  return high ? HIGH_COUNTS[rng.weighted(HIGH_WEIGHTS)] : LOW_COUNTS[rng.weighted(LOW_WEIGHTS)];
 }
 
 /**
@@ -84,7 +84,7 @@ export function drawEegVotes(rng: Rng, high: boolean, rowProbs: readonly Float64
       out.push(out[r - 1].slice());
       continue;
     }
-    const n = r === 0 ? base : high ? Math.min(28, Math.max(10, base + rng.int(-2, 2))) : drawAnnotatorCount(rng, false);
+    const n = r === 0 ? base : high ? Math.min(28, Math.max(10, base + rng.intBetween(-2, 2))) : drawAnnotatorCount(rng, false);
     out.push(rng.multinomial(n, rowProbs[r]));
   }
   return out;

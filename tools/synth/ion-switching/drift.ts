@@ -168,8 +168,8 @@ export function driftPlan(train: IonSegment[], test: IonSegment[], rng: Rng, opt
   const mains: MainsPiece[] = [];
   for (const [file, segs] of [['train', train], ['test', test]] as const) {
     for (const s of segs) {
-      const amplitude = MAINS_AMPLITUDE[0] + (MAINS_AMPLITUDE[1] - MAINS_AMPLITUDE[0]) * rng.uniform();
-      const phase = 2 * Math.PI * rng.uniform();
+      const amplitude = MAINS_AMPLITUDE[0] + (MAINS_AMPLITUDE[1] - MAINS_AMPLITUDE[0]) * rng.open();
+      const phase = 2 * Math.PI * rng.open();
       mains.push({ file, segment: s.index, start: s.start, end: s.end, amplitude, phase, periodRows: MAINS_PERIOD_ROWS });
     }
   }

@@ -34,10 +34,10 @@ describe('Rng', () => {
   it('is deterministic per (seed, stream), differs across them, and has sane moments', () => {
     const a = new Rng(42);
     const b = new Rng(42);
-    const seqA = Array.from({ length: 5 }, () => a.u32());
-    expect(Array.from({ length: 5 }, () => b.u32())).toEqual(seqA);
-    expect(Array.from({ length: 5 }, () => new Rng(42, 1).u32())).not.toEqual(seqA);
-    expect(new Rng(43).u32()).not.toBe(seqA[0]);
+    const seqA = Array.from({ length: 5 }, () => a.nextU32());
+    expect(Array.from({ length: 5 }, () => b.nextU32())).toEqual(seqA);
+    expect(Array.from({ length: 5 }, () => new Rng(42, 1).nextU32())).not.toEqual(seqA);
+    expect(new Rng(43).nextU32()).not.toBe(seqA[0]);
     const r = new Rng(7);
     const n = 20000;
     let s = 0;
