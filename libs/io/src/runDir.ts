@@ -232,6 +232,21 @@ export function trackOutputDir(dir: string): string {
   return dir;
 }
 
+/**
+ * An ensemble's output folder (trackOutputDir) and its logger: each line to stdout and, with an ISO
+ * time stamp, to the folder's log.txt.
+ */
+export function openEnsembleDir(dir: string): { dir: string; log: (line: string) => void } {
+  trackOutputDir(dir);
+  return {
+    dir,
+    log: (l: string) => {
+      fs.appendFileSync(path.join(dir, 'log.txt'), `${new Date().toISOString()} ${l}\n`);
+      process.stdout.write(l + '\n');
+    },
+  };
+}
+
 /** What a run folder holds before any result: a failure then leaves nothing behind. */
 const SKELETON = new Set(['config.json', 'seed', 'inputs.json', 'log.txt', 'lock']);
 

@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { blendRunsById } from '@repro/cv';
-import { hmsBlendInputs, readHmsSampleSubmission, trackOutputDir } from '@repro/io';
+import { hmsBlendInputs, readHmsSampleSubmission, openEnsembleDir } from '@repro/io';
 import { klDivergenceScore } from '@repro/metrics';
 import type { HmsWavenetConfig } from './config';
 import { loadTrain } from './load';
@@ -26,11 +26,7 @@ export interface EnsembleContext {
 export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unknown>> {
   const outDir = path.join(ctx.runsRoot, SOLUTION, 'ensemble');
   // Removed again if this ensemble fails before writing anything; otherwise the error goes to its log.
-  trackOutputDir(outDir);
-  const log = (l: string) => {
-    fs.appendFileSync(path.join(outDir, 'log.txt'), `${new Date().toISOString()} ${l}\n`);
-    process.stdout.write(l + '\n');
-  };
+  const { log } = openEnsembleDir(outDir);
   const table = await loadTrain(ctx.config.data.dir);
   // The blend's rows: sample_submission.csv's eeg_ids, in its order.
   const sample = await readHmsSampleSubmission(ctx.config.data.dir);

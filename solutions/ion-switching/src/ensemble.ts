@@ -16,7 +16,7 @@ import {
   readJson,
   saveNpy,
   takeRowsInOrder,
-  trackOutputDir,
+  openEnsembleDir,
   writeIonSwitchingSubmission,
   writeJson,
   type RunInfo,
@@ -426,11 +426,7 @@ function loadMembers(ctx: EnsembleContext, nTrain: number, nTest: number, log: (
 export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unknown>> {
   const outDir = path.join(ctx.runsRoot, SOLUTION, 'ensemble');
   // Removed again if this ensemble fails before writing anything; otherwise the error goes to its log.
-  trackOutputDir(outDir);
-  const log = (l: string) => {
-    fs.appendFileSync(path.join(outDir, 'log.txt'), `${new Date().toISOString()} ${l}\n`);
-    process.stdout.write(l + '\n');
-  };
+  const { log } = openEnsembleDir(outDir);
   const t0 = performance.now();
   // Cleaned as train cleans them: the rounding baseline (round the cleaned signal) is a candidate.
   const data = await loadAndClean(ctx.config, () => {});
