@@ -62,9 +62,10 @@ describe('runSolutionCli', () => {
   it('hands a target the config, the common flags and --members; --runs-dir and --members are not config keys', async () => {
     const seen: Seen[] = [];
     const backends: string[] = [];
-    await runSolutionCli(cli(seen, backends), ['train', '--seed', '7', '--runs-dir', '/r', '--members', 'a, b', '--train.epochs', '1', '--backend', 'cpu']);
+    const argv = ['train', '--seed', '7', '--runs-dir', '/r', '--members', 'a, b', '--train.epochs', '1', '--backend', 'cpu'];
+    await runSolutionCli(cli(seen, backends), argv);
     expect(seen).toEqual([
-      { target: 'train', config: { data: { dir: 'data/x' }, train: { epochs: 1 } }, configName: 'default', configFile: path.join(dir, 'configs', 'default.json'), seed: 7, runId: undefined, fresh: false, runsRoot: '/r', backend: 'cpu', cliPath: '/x/cli.ts', members: ['a', 'b'], backendInfo: 'info:cpu' },
+      { target: 'train', config: { data: { dir: 'data/x' }, train: { epochs: 1 } }, configName: 'default', configFile: path.join(dir, 'configs', 'default.json'), seed: 7, runId: undefined, fresh: false, runsRoot: '/r', backend: 'cpu', cliPath: '/x/cli.ts', members: ['a', 'b'], flags: {}, argv, backendInfo: 'info:cpu' },
     ]);
     // A plain target starts no backend; the seed defaults to 42, the runs root to REPRO_RUNS_DIR, then `runs`.
     const env = process.env.REPRO_RUNS_DIR;
@@ -77,6 +78,22 @@ describe('runSolutionCli', () => {
     expect(seen[1]).toMatchObject({ target: 'ensemble', seed: 42, runsRoot: 'runs' });
     expect('backendInfo' in seen[1]).toBe(false);
     expect(backends).toEqual(['cpu']);
+  });
+
+  it("takes the solution's own flags out of the config overrides, and reads its older runs-dir variable after REPRO_RUNS_DIR", async () => {
+    const seen: Seen[] = [];
+    const own = { ...cli(seen, []), flags: ['member', 'out'], runsDirEnv: 'DEMO_RUNS_DIR' };
+    const saved = [process.env.REPRO_RUNS_DIR, process.env.DEMO_RUNS_DIR];
+    delete process.env.REPRO_RUNS_DIR;
+    process.env.DEMO_RUNS_DIR = '/old';
+    try {
+      await runSolutionCli(own, ['ensemble', '--member', 'dense', '--train.epochs', '2']);
+    } finally {
+      if (saved[0] !== undefined) process.env.REPRO_RUNS_DIR = saved[0];
+      if (saved[1] !== undefined) process.env.DEMO_RUNS_DIR = saved[1];
+      else delete process.env.DEMO_RUNS_DIR;
+    }
+    expect(seen[0]).toMatchObject({ target: 'ensemble', flags: { member: 'dense', out: undefined }, runsRoot: '/old', config: { train: { epochs: 2 } } });
   });
 
   it('names the targets when given another, and the fold-worker flags when one is missing', async () => {

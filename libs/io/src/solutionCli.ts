@@ -31,6 +31,10 @@ export interface SolutionContext<C, Info> {
   cliPath: string;
   /** --members a,b: the members or runs a target is limited to (each target says which). */
   members?: string[];
+  /** The solution's own flags (SolutionCli.flags), as given; undefined when absent. */
+  flags?: Record<string, string | undefined>;
+  /** The command line after the script (for a target that re-runs itself in worker processes). */
+  argv?: readonly string[];
 }
 
 /** `<solutionDir>/configs/<--config>.json` with overrides and --data-dir applied, then validated. */
@@ -64,6 +68,10 @@ export interface SolutionCli<C, Info> {
   cliPath: string;
   /** @default 42 */
   defaultSeed?: number;
+  /** Flags of this solution that are not config keys (without `--`), handed to targets in ctx.flags. */
+  flags?: readonly string[];
+  /** An older environment variable for the runs root, read after REPRO_RUNS_DIR (moa: MOA_RUNS_DIR). */
+  runsDirEnv?: string;
   /** The config a target runs with (loadSolutionConfig with the solution's folder and validator). */
   resolveConfig: (args: CliArgs, overrides: Record<string, OverrideValue>) => { config: C; configFile: string };
   /** @repro/layers' initBackend: started silently, before a target that needs it. */
@@ -88,7 +96,7 @@ export async function runSolutionCli<C, Info>(cli: SolutionCli<C, Info>, argv: s
   const args = parseCliArgs(argv);
   const target = args.positional[0];
   const overrides = args.overrides as Record<string, string | number | boolean>;
-  const runsRoot = takeFlag(overrides, 'runs-dir') ?? process.env.REPRO_RUNS_DIR ?? 'runs';
+  const runsRoot = takeFlag(overrides, 'runs-dir') ?? process.env.REPRO_RUNS_DIR ?? (cli.runsDirEnv ? process.env[cli.runsDirEnv] : undefined) ?? 'runs';
   const members = takeFlag(overrides, 'members')?.split(',').map((m) => m.trim()).filter(Boolean);
   if (target === 'fold-worker' && cli.foldWorker) {
     const flags = Object.fromEntries(Object.keys(cli.foldWorker.flags).map((f) => [f, takeFlag(overrides, f) ?? '']));
@@ -100,8 +108,9 @@ export async function runSolutionCli<C, Info>(cli: SolutionCli<C, Info>, argv: s
   }
   const names = [...Object.keys(cli.targets), ...Object.keys(cli.plainTargets ?? {})];
   if (target === undefined || !names.includes(target)) throw new Error(`${cli.name}: expected a target (${names.join(', ')}), got '${target ?? ''}'`);
+  const flags = Object.fromEntries((cli.flags ?? []).map((f) => [f, takeFlag(overrides, f)]));
   const { config, configFile } = cli.resolveConfig(args, overrides);
-  const plain = { config, configName: args.config, configFile, seed: args.seed ?? cli.defaultSeed ?? 42, runId: args.runId, fresh: args.fresh, runsRoot, backend: args.backend, cliPath: cli.cliPath, members };
+  const plain = { config, configName: args.config, configFile, seed: args.seed ?? cli.defaultSeed ?? 42, runId: args.runId, fresh: args.fresh, runsRoot, backend: args.backend, cliPath: cli.cliPath, members, flags, argv };
   const run = cli.plainTargets?.[target];
   if (run) await run(plain);
   else await cli.targets[target]({ ...plain, backendInfo: await cli.initBackend({ backend: args.backend, log: null }) });
