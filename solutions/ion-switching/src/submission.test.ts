@@ -108,7 +108,7 @@ describe('ion-switching ensemble: the final choice on OOF', () => {
     const m = (await ensemble(ctx())) as Record<string, any>;
     expect(m.rule).toBe('rounding');
     expect(m.choice.chosen).toBe('rounding of the cleaned signal');
-    expect(m.choice.reason).toMatch(/^rounding of the cleaned signal: the highest OOF macro F1 \(0\.\d{5}\), 0\.\d+ above the next, blend/);
+    expect(m.choice.reason).toMatch(/^rounding of the cleaned signal: the highest OOF macro F1 \([01]\.\d{5}\), [01]\.\d+ above the next, blend/);
     expect(m.choice.options.map((o: any) => o.name.split(' (')[0])).toEqual(['blend', 'member smoke-seed1/cgtw alone', 'member smoke-seed1/wavenet alone', 'member smoke-seed1/forest alone', 'member smoke-seed1/hmm alone', 'rounding of the cleaned signal']);
     expect(m.ensembleMacroF1).toBe(m.roundingMacroF1);
     const data = await loadAndClean(smoke(dataDir), () => {});

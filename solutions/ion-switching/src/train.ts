@@ -8,8 +8,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ChildProcess, fork } from 'child_process';
-import { loadWorkerFold, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
-import { createRun, solutionInputs, heatmapSvg, ION_GROUPS, ION_N_CLASSES, loadNpy, modelDirHandler, openRun, readJson, writeSvg, type Run } from '@repro/io';
+import { fitFoldInPool, runOutOfFold, saveWorkerFold, WorkerPool, withWorkerPool, type Fold } from '@repro/cv';
+import { createTrainRun, heatmapSvg, ION_GROUPS, ION_N_CLASSES, loadNpy, modelDirHandler, openRun, readJson, writeSvg, type Run } from '@repro/io';
 import {
   checkDeviceLimits,
   arrayBatchSource,
@@ -273,14 +273,9 @@ async function trainMember(args: { config: IonSwitchingConfig; run: Run; member:
     dir,
     logger: (l) => args.log(`[${member}] ${l}`),
     score: (ids, p) => macroF1(labelsOf(y, seq, ids), argmaxRows(p, K)),
-    fitFold: async ({ fold, train: tr, valid, foldDir }) => {
-      const key = jobKey(member, fold);
-      if (pool?.has(key)) {
-        await pool.wait(key);
-        return loadWorkerFold(foldDir, valid.length, seq.len * K);
-      }
-      return trainMemberFold({ config, member, prep, seed, fold, train: tr, valid, foldDir, log: args.log });
-    },
+    fitFold: fitFoldInPool(pool, (fold) => jobKey(member, fold), seq.len * K, ({ fold, train: tr, valid, foldDir }) =>
+      trainMemberFold({ config, member, prep, seed, fold, train: tr, valid, foldDir, log: args.log }),
+    ),
   });
 }
 
@@ -397,10 +392,8 @@ const fmt = (v: number | undefined) => (v === undefined ? 'n/a' : v.toFixed(5));
 export async function train(ctx: TrainContext): Promise<Record<string, unknown>> {
   const { config, seed } = ctx;
   // The data fingerprint and code version are recorded in the run; a resume checks them.
-  const { inputs, dataLine } = solutionInputs(config.data.dir, __dirname);
-  const run = createRun({ root: ctx.runsRoot, solution: SOLUTION, config, configName: ctx.configName, seed, runId: ctx.runId, inputs, fresh: ctx.fresh });
+  const run = createTrainRun(ctx, SOLUTION, __dirname);
   const log = (l: string) => run.log(l);
-  log(dataLine);
   const t0 = performance.now();
   log(`ion-switching train: run ${run.dir} (config ${ctx.configName}, seed ${seed})`);
   log(ctx.backendInfo.summary);
