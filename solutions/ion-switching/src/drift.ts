@@ -6,9 +6,9 @@
 // - train (labels known): per group a slope from the labels within windows, then per segment the
 //   drift is the moving average of signal - slope * open_channels, less the group's median of it
 //   (the group's offset; the level fit after this absorbs any common constant).
-// - test (no labels): per chunk, the mean of the signal less the group's train mean
-//   (the open-count distribution of a chunk is its group's) for the whole levels, and the lattice
-//   phase (the circular mean of the signal modulo a level, in blocks) for the rest.
+// - test (no labels): per chunk, the lattice phase (the circular mean of the signal modulo a
+//   level, in blocks) for the drift within a level, and for the whole levels the shift under which
+//   the chunk's counts are likeliest under its group's train count shares.
 import { movingAverage } from '@repro/dsp';
 import { ION_GROUPS, type IonSwitchingData } from '@repro/io';
 
