@@ -40,15 +40,17 @@ export function perClassF1For(fn: string, yTrue: ArrayLike<number>, yPred: Array
     // A prediction counts against its label even when the true label is not listed (sklearn does the same).
     if (p !== undefined) predCount[p]++;
   }
-  const f1 = new Float64Array(k);
-  for (let j = 0; j < k; j++) {
-    const precision = predCount[j] === 0 ? 0 : tp[j] / predCount[j];
-    const recall = trueCount[j] === 0 ? 0 : tp[j] / trueCount[j];
-    // Same expression and order as sklearn 1.2 (2PR / (P + R)), so the bits match too.
-    const denom = precision + recall;
-    f1[j] = (2 * precision * recall) / (denom === 0 ? 1 : denom);
-  }
+  const f1 = Float64Array.from({ length: k }, (_, j) => labelF1(tp[j], trueCount[j], predCount[j]));
   return { labels: ls, f1 };
+}
+
+/** One label's F1 from its counts: 0 where a ratio is ill-defined. */
+function labelF1(tp: number, trueCount: number, predCount: number): number {
+  const precision = predCount === 0 ? 0 : tp / predCount;
+  const recall = trueCount === 0 ? 0 : tp / trueCount;
+  // Same expression and order as sklearn 1.2 (2PR / (P + R)), so the bits match too.
+  const denom = precision + recall;
+  return (2 * precision * recall) / (denom === 0 ? 1 : denom);
 }
 
 type IntArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
@@ -100,10 +102,7 @@ export function f1OfCounts(tp: ArrayLike<number>, trueCount: ArrayLike<number>, 
   for (let j = 0; j < trueCount.length; j++) {
     if (trueCount[j] === 0 && predCount[j] === 0) continue;
     labels.push(j + lo);
-    const precision = predCount[j] === 0 ? 0 : tp[j] / predCount[j];
-    const recall = trueCount[j] === 0 ? 0 : tp[j] / trueCount[j];
-    const denom = precision + recall;
-    f1.push((2 * precision * recall) / (denom === 0 ? 1 : denom));
+    f1.push(labelF1(tp[j], trueCount[j], predCount[j]));
   }
   return { labels, f1: Float64Array.from(f1) };
 }
