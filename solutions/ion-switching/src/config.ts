@@ -173,6 +173,11 @@ export interface IonSwitchingConfig {
     jointRounds: number;
     /** Blend each run's HMM posteriors (hmm/, with features.hmm.enabled) as one more member. */
     hmm: boolean;
+    /**
+     * After the final choice, a decision rule per channel-count group (its own thresholds or class
+     * scales, groupRules.ts), kept only where the OOF macro F1 over all rows rises.
+     */
+    perGroupRules: boolean;
   };
 }
 
@@ -242,6 +247,7 @@ export function validateConfig(c: IonSwitchingConfig, file: string): IonSwitchin
   if (!isInt(c.ensemble.thresholdSweeps, 0)) fail(file, `ensemble.thresholdSweeps must be an integer >= 0, got ${c.ensemble.thresholdSweeps}`);
   if (typeof c.ensemble.forest !== 'boolean') fail(file, `ensemble.forest must be true or false, got ${JSON.stringify(c.ensemble.forest)}`);
   if (typeof c.ensemble.hmm !== 'boolean') fail(file, `ensemble.hmm must be true or false, got ${JSON.stringify(c.ensemble.hmm)}`);
+  if (typeof c.ensemble.perGroupRules !== 'boolean') fail(file, `ensemble.perGroupRules must be true or false, got ${JSON.stringify(c.ensemble.perGroupRules)}`);
   if (!isInt(c.ensemble.jointRounds, 0)) fail(file, `ensemble.jointRounds must be an integer >= 0, got ${c.ensemble.jointRounds}`);
   return c;
 }

@@ -1,5 +1,6 @@
 import { macroF1 } from '@repro/metrics';
-import { applyRule, applyThresholds, chooseFinal, expectedValue, scaledArgmax, searchClassScales, searchThresholds, tuneWeightsWithRule } from './ensemble';
+import { applyRule, applyThresholds, expectedValue, scaledArgmax, searchClassScales, searchThresholds } from './decisionRules';
+import { chooseFinal, tuneWeightsWithRule } from './ensemble';
 
 describe('threshold search on the expected value', () => {
   it('applyThresholds counts the thresholds below each value; k + 0.5 is rounding', () => {

@@ -3,6 +3,7 @@
 // weights are chosen on the OOF macro F1, then ten thresholds on the blend's expected number of
 // open channels are searched to maximise the OOF macro F1 (the argmax is kept when it scores
 // higher). The same weights and rule turn the members' test probabilities into submission.csv.
+// The rules themselves are in decisionRules.ts; the per-group rules (ours) in groupRules.ts.
 import * as fs from 'fs';
 import * as path from 'path';
 import { blendPredictions, optimizeBlendWeights } from '@repro/cv';
@@ -21,8 +22,10 @@ import {
   writeJson,
   type RunInfo,
 } from '@repro/io';
-import { macroF1, macroF1FromCounts } from '@repro/metrics';
+import { macroF1 } from '@repro/metrics';
 import type { IonSwitchingConfig } from './config';
+import { applyRule, expectedValue, scaledArgmax, searchClassScales, searchThresholds, type Rule } from './decisionRules';
+import { applyGroupRules, tuneGroupRules } from './groupRules';
 import { loadAndClean, roundLabels } from './data';
 import { argmaxRows } from './features';
 import { perGroupF1, readTestTruth, SOLUTION, writeConfusionSvg } from './train';
@@ -50,198 +53,6 @@ function logLoss(y: ArrayLike<number>, p: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < y.length; i++) s -= Math.log(Math.max(p[i * K + y[i]], 1e-7));
   return s / y.length;
-}
-
-/** Expected open channels per row: sum_k k * p_k. */
-export function expectedValue(p: ArrayLike<number>): Float32Array {
-  const n = p.length / K;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    let z = 0;
-    for (let k = 0; k < K; k++) {
-      s += k * p[i * K + k];
-      z += p[i * K + k];
-    }
-    out[i] = s / z;
-  }
-  return out;
-}
-
-/** Label = number of thresholds below the value (thresholds ascending, K - 1 of them). */
-export function applyThresholds(ev: ArrayLike<number>, th: ArrayLike<number>): Int32Array {
-  const out = new Int32Array(ev.length);
-  for (let i = 0; i < ev.length; i++) {
-    let k = 0;
-    while (k < th.length && ev[i] > th[k]) k++;
-    out[i] = k;
-  }
-  return out;
-}
-
-/**
- * Coordinate search of the K - 1 thresholds maximising macro F1 (the OptimizedRounder of the Ion
- * Switching notebooks, deterministic): start at k + 0.5 (plain rounding of the expected value), or
- * at `start` (ascending), then for each threshold try a grid between its neighbours and keep the best.
- */
-export function searchThresholds(
-  ev: Float32Array,
-  y: ArrayLike<number>,
-  sweeps: number,
-  grid = 24,
-  start?: readonly number[],
-): { thresholds: number[]; f1: number; roundingF1: number } {
-  const rounding = Array.from({ length: K - 1 }, (_, k) => k + 0.5);
-  const roundingF1 = macroF1(y, applyThresholds(ev, rounding));
-  const th = start ? start.slice() : rounding;
-  if (th.length !== K - 1 || th.some((v, k) => k > 0 && v < th[k - 1])) throw new Error(`searchThresholds: start must be ${K - 1} ascending thresholds`);
-  const labels = applyThresholds(ev, th);
-  let best = start ? macroF1(y, labels) : roundingF1;
-  if (sweeps <= 0) return { thresholds: th, f1: best, roundingF1 };
-  // Moving threshold k between its neighbours relabels only the rows in (lo, hi], to k or k + 1:
-  // each candidate is scored from the confusion counts of the other rows plus those (bit-identical
-  // to relabelling every row and calling macroF1, at a fraction of the cost).
-  const tp = new Float64Array(K);
-  const trueCount = new Float64Array(K);
-  const predCount = new Float64Array(K);
-  for (let i = 0; i < ev.length; i++) {
-    trueCount[y[i]]++;
-    predCount[labels[i]]++;
-    if (labels[i] === y[i]) tp[labels[i]]++;
-  }
-  const rows = new Int32Array(ev.length);
-  const candTp = new Float64Array(K);
-  const candPred = new Float64Array(K);
-  for (let s = 0; s < sweeps; s++) {
-    const before = best;
-    for (let k = 0; k < th.length; k++) {
-      const lo = k === 0 ? th[0] - 0.5 : th[k - 1];
-      const hi = k === th.length - 1 ? th[k] + 0.5 : th[k + 1];
-      let m = 0;
-      for (let i = 0; i < ev.length; i++) {
-        if (ev[i] > lo && ev[i] <= hi) {
-          rows[m++] = i;
-          predCount[labels[i]]--;
-          if (labels[i] === y[i]) tp[labels[i]]--;
-        }
-      }
-      let bestV = th[k];
-      for (let g = 1; g < grid; g++) {
-        const v = lo + ((hi - lo) * g) / grid;
-        candTp.set(tp);
-        candPred.set(predCount);
-        for (let r = 0; r < m; r++) {
-          const i = rows[r];
-          const l = ev[i] > v ? k + 1 : k;
-          candPred[l]++;
-          if (l === y[i]) candTp[l]++;
-        }
-        const f = macroF1FromCounts(candTp, trueCount, candPred);
-        if (f > best) {
-          best = f;
-          bestV = v;
-        }
-      }
-      th[k] = bestV;
-      for (let r = 0; r < m; r++) {
-        const i = rows[r];
-        const l = ev[i] > bestV ? k + 1 : k;
-        labels[i] = l;
-        predCount[l]++;
-        if (l === y[i]) tp[l]++;
-      }
-    }
-    if (best - before < 1e-7) break;
-  }
-  return { thresholds: th, f1: best, roundingF1 };
-}
-
-/** Argmax of p_k * scales[k] per row. */
-export function scaledArgmax(p: ArrayLike<number>, scales: readonly number[]): Int32Array {
-  const n = p.length / K;
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    let bv = -Infinity;
-    for (let k = 0; k < K; k++) {
-      const v = p[i * K + k] * scales[k];
-      if (v > bv) {
-        bv = v;
-        best = k;
-      }
-    }
-    out[i] = best;
-  }
-  return out;
-}
-
-/**
- * The other "max F1" rule: one multiplier per class on the probabilities before the argmax,
- * coordinate search from all ones (or `start`) over factors 2^(-1.5) .. 2^(1.5) of the current value, keeping
- * only improvements of the macro F1 (so never below the plain argmax). Rare classes, which the
- * argmax under-predicts, get multipliers above 1.
- */
-export function searchClassScales(p: Float32Array, y: ArrayLike<number>, sweeps: number, start?: readonly number[]): { scales: number[]; f1: number } {
-  if (start && (start.length !== K || start.some((v) => !(v > 0)))) throw new Error(`searchClassScales: start must be ${K} positive scales`);
-  const scales = start ? start.slice() : new Array<number>(K).fill(1);
-  let best = macroF1(y, scaledArgmax(p, scales));
-  const factors = Array.from({ length: 12 }, (_, g) => 2 ** ((g < 6 ? g - 6 : g - 5) / 4));
-  const n = p.length / K;
-  // With the other classes' scales held, a row's label is k when p_k * scale beats the best other
-  // scaled value (on a tie the lower index, as scaledArgmax), else that other class: one pass per
-  // class finds the best other, then each factor is a pass of comparisons (bit-identical results).
-  const otherValue = new Float64Array(n);
-  const otherIndex = new Int32Array(n);
-  const trueCount = new Float64Array(K);
-  for (let i = 0; i < n; i++) trueCount[y[i]]++;
-  const tp = new Float64Array(K);
-  const predCount = new Float64Array(K);
-  for (let s = 0; s < sweeps; s++) {
-    const before = best;
-    for (let k = 0; k < K; k++) {
-      for (let i = 0; i < n; i++) {
-        let bi = -1;
-        let bv = -Infinity;
-        for (let j = 0; j < K; j++) {
-          if (j === k) continue;
-          const v = p[i * K + j] * scales[j];
-          if (v > bv) {
-            bv = v;
-            bi = j;
-          }
-        }
-        otherValue[i] = bv;
-        otherIndex[i] = bi;
-      }
-      let bestV = scales[k];
-      for (const f of factors) {
-        const sk = scales[k] * f;
-        tp.fill(0);
-        predCount.fill(0);
-        for (let i = 0; i < n; i++) {
-          const v = p[i * K + k] * sk;
-          const l = v > otherValue[i] || (v === otherValue[i] && k < otherIndex[i]) ? k : otherIndex[i];
-          predCount[l]++;
-          if (l === y[i]) tp[l]++;
-        }
-        const v = macroF1FromCounts(tp, trueCount, predCount);
-        if (v > best) {
-          best = v;
-          bestV = sk;
-        }
-      }
-      scales[k] = bestV;
-    }
-    if (best - before < 1e-7) break;
-  }
-  return { scales, f1: best };
-}
-
-export type Rule = 'argmax' | 'thresholds' | 'class-scaled argmax';
-
-/** Labels of blended probabilities under a rule (argmax is the class-scaled rule with all scales 1). */
-export function applyRule(p: Float32Array, rule: Rule, thresholds: readonly number[], scales: readonly number[]): Int32Array {
-  return rule === 'thresholds' ? applyThresholds(expectedValue(p), thresholds) : scaledArgmax(p, rule === 'argmax' ? new Array<number>(K).fill(1) : scales);
 }
 
 /**
@@ -521,8 +332,26 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
   const argmaxF1 = best.argmaxF1;
   const th = best.th;
   const label = (p: Float32Array) => applyRule(p, best.rule, th.thresholds, best.sc.scales);
-  const oofLabels = isRounding ? roundLabels(train.clean) : label(oofBlend);
-  const finalF1 = options[choice.index].oofMacroF1;
+  const chosenLabels = isRounding ? roundLabels(train.clean) : label(oofBlend);
+  const chosenF1 = options[choice.index].oofMacroF1;
+  // A rule per channel-count group (groupRules.ts), on what the chosen option's rule cuts: the
+  // blend's expected value and probabilities, or the cleaned signal for rounding.
+  const valueOf = (p: Float32Array, clean: Float32Array) => (isRounding ? clean : expectedValue(p));
+  const grouped = ctx.config.ensemble.perGroupRules
+    ? tuneGroupRules({
+        y,
+        group: train.group,
+        labels: chosenLabels,
+        value: valueOf(oofBlend, train.clean),
+        p: isRounding ? null : oofBlend,
+        thresholdStarts: !isRounding && best.rule === 'thresholds' ? [th.thresholds] : [],
+        scaleStart: !isRounding && best.rule === 'class-scaled argmax' ? best.sc.scales : undefined,
+        sweeps,
+        passes: 2,
+      })
+    : undefined;
+  const oofLabels = grouped ? grouped.labels : chosenLabels;
+  const finalF1 = grouped ? grouped.f1 : chosenF1;
   const bestMember = Math.max(...memberF1);
   const bestMemberTh = Math.max(...memberTh.map((m) => m.f1));
   const bestMemberTuned = Math.max(bestMemberTh, ...memberSc.map((m) => m.f1));
@@ -536,10 +365,21 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
   log('Final choice on OOF macro F1:');
   options.forEach((o, k) => log(`  ${k === choice.index ? '*' : ' '} ${o.oofMacroF1.toFixed(5)}  ${o.name}`));
   log(`Final choice: ${choice.reason}`);
+  const groupsBefore = perGroupF1(y, chosenLabels, train.group);
   const groups = perGroupF1(y, oofLabels, train.group);
-  log(`Per group: ${Object.entries(groups).map(([g, v]) => `${g} ${v.toFixed(4)}`).join(', ')}`);
+  const fmtGroups = (g: Record<string, number>) => Object.entries(g).map(([n, v]) => `${n} ${v.toFixed(4)}`).join(', ');
+  if (grouped) {
+    log(`Per-group rules (ensemble.perGroupRules) on the choice: OOF macro F1 ${grouped.f1Before.toFixed(5)} -> ${grouped.f1.toFixed(5)}`);
+    for (const r of grouped.rules) {
+      const how = r.rule === 'thresholds' ? `thresholds ${r.thresholds!.map((v) => v.toFixed(3)).join(', ')}` : r.rule === 'class-scaled argmax' ? `class scales ${r.scales!.map((v) => v.toFixed(3)).join(', ')}` : 'the chosen rule';
+      log(`  ${r.group.padEnd(8)} ${how}`);
+    }
+    log(`Per group before: ${fmtGroups(groupsBefore)}`);
+  }
+  log(`Per group: ${fmtGroups(groups)}`);
 
-  const labels = isRounding ? roundLabels(test.clean) : label(testBlend);
+  const chosenTest = isRounding ? roundLabels(test.clean) : label(testBlend);
+  const labels = grouped ? applyGroupRules(chosenTest, test.group, valueOf(testBlend, test.clean), isRounding ? null : testBlend, grouped.rules) : chosenTest;
   // Synthetic data only: the hidden test labels show whether the OOF-tuned choices carry over.
   const truth = readTestTruth(ctx.config.data.dir, test.nRows);
   const testF1 = truth && {
@@ -580,6 +420,7 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
     bestMemberMacroF1: bestMember,
     bestMemberWithThresholdsMacroF1: bestMemberTh,
     perGroup: groups,
+    groupRules: grouped ? { oofMacroF1Before: grouped.f1Before, oofMacroF1: grouped.f1, rules: grouped.rules, perGroupBefore: groupsBefore } : null,
     weightsObjective: best.objective,
     candidates: candidates.map((c) => ({ objective: c.objective, weights: Array.from(c.weights), argmaxMacroF1: c.argmaxF1, thresholdMacroF1: c.th.f1, classScaledMacroF1: c.sc.f1, rule: c.rule })),
     members: members.map((m, k) => ({ name: m.name, oofMacroF1: memberF1[k], withThresholdsMacroF1: memberTh[k].f1, withClassScalesMacroF1: memberSc[k].f1, weight: weights[k] })),
@@ -589,6 +430,6 @@ export async function ensemble(ctx: EnsembleContext): Promise<Record<string, unk
     seconds: (performance.now() - t0) / 1000,
   };
   writeJson(path.join(outDir, 'metrics.json'), metrics);
-  log(`Submission (${test.nRows} rows, ${isRounding ? 'rounding of the cleaned signal' : `rule ${metrics.rule}`}) -> ${submission}`);
+  log(`Submission (${test.nRows} rows, ${isRounding ? 'rounding of the cleaned signal' : `rule ${metrics.rule}`}${grouped?.rules.some((r) => r.rule !== 'as chosen') ? ', with per-group rules' : ''}) -> ${submission}`);
   return metrics;
 }
