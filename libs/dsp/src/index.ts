@@ -52,5 +52,6 @@ export type { DriftFit, FitHalfSineDriftOptions } from './fitHalfSineDrift';
 export { fitLinearDrift } from './fitLinearDrift';
 export { removeDrift } from './removeDrift';
 export { movingAverage } from './movingAverage';
+export { median } from './median';
 export { ionSwitchingDrifts } from './ionSwitchingDrifts';
 export type { DriftSegment } from './ionSwitchingDrifts';

@@ -1,6 +1,7 @@
 import { checkWavelet, wavedec, WaveletName } from './wavedec';
 import { waverec } from './waverec';
 import { checkInt, checkOneOf, checkSignal } from './validate';
+import { median } from './median';
 
 export interface WaveletDenoiseOptions {
   /**
@@ -18,13 +19,6 @@ export interface WaveletDenoiseOptions {
    * @default 'soft'
    */
   mode?: 'soft' | 'hard';
-}
-
-// Hand-written median: mathjs would add ~1 s of import time for one sort.
-function median(v: Float64Array): number {
-  const s = Float64Array.from(v).sort();
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /**

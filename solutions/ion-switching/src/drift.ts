@@ -9,7 +9,7 @@
 // - test (no labels): per chunk, the lattice phase (the circular mean of the signal modulo a
 //   level, in blocks) for the drift within a level, and for the whole levels the shift under which
 //   the chunk's counts are likeliest under its group's train count shares.
-import { movingAverage } from '@repro/dsp';
+import { median, movingAverage } from '@repro/dsp';
 import { ION_GROUPS, type IonSwitchingData } from '@repro/io';
 
 export interface WindowDriftReport {
@@ -20,13 +20,6 @@ export interface WindowDriftReport {
   end: number;
   /** Largest |drift| removed in the segment (signal units). */
   amplitude: number;
-}
-
-/** Median of a sample of at most ~100k values of `x` (exact for shorter inputs). */
-function sampledMedian(x: ArrayLike<number>): number {
-  const stride = Math.max(1, Math.floor(x.length / 100_000));
-  const s = Float64Array.from({ length: Math.ceil(x.length / stride) }, (_, i) => x[i * stride]).sort();
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 /** Per group, the slope of signal on open_channels within non-overlapping windows (drift cancels). */
@@ -71,7 +64,7 @@ export function removeTrainDriftByWindows(
     const all = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
     let o = 0;
     for (const p of parts) { all.set(p, o); o += p.length; }
-    return sampledMedian(all);
+    return median(all, 100_000);
   });
   return t.segments.map((s, k) => {
     let amplitude = 0;
