@@ -101,6 +101,13 @@ export interface IonSwitchingConfig {
       iterations: number;
       /** Free emission mean per state instead of slope * k + intercept. */
       perStateMeans: boolean;
+      /**
+       * Hidden gating states per open-channel count (1: the counts are the states). With g > 1 each
+       * count has g states (all emitting that count's level) started with different dwell times, so
+       * the chain can learn kinetics whose count process is not Markov (a slow and a fast closed
+       * state, inactivation); the posteriors are summed over each count's states.
+       */
+      statesPerCount: number;
     };
   };
   sequence: {
@@ -210,6 +217,7 @@ export function validateConfig(c: IonSwitchingConfig, file: string): IonSwitchin
   const hm = f.hmm;
   if (!hm || typeof hm.enabled !== 'boolean' || typeof hm.asInput !== 'boolean' || typeof hm.perStateMeans !== 'boolean') fail(file, 'features.hmm needs enabled, asInput and perStateMeans (true or false)');
   if (!isInt(hm.iterations, 1)) fail(file, `features.hmm.iterations must be an integer >= 1, got ${hm.iterations}`);
+  if (!isInt(hm.statesPerCount, 1) || hm.statesPerCount > 4) fail(file, `features.hmm.statesPerCount must be an integer from 1 to 4 (the 10-channel group has 11 x that many states), got ${hm.statesPerCount}`);
   if (hm.asInput && !hm.enabled) fail(file, 'features.hmm.asInput needs features.hmm.enabled true');
   if (hm.enabled && !clean.normalise) fail(file, 'features.hmm needs clean.normalise true (the HMM starts from the signal on the 0..10 open-channel scale)');
   if (!isInt(s.length, 1) || !isInt(s.fold, 1) || s.length % s.fold !== 0) fail(file, `sequence.length (${s.length}) must be a positive multiple of sequence.fold (${s.fold})`);

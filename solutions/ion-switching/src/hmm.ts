@@ -1,6 +1,7 @@
 // Extra (not in the write-up; issue 19 item 2): a hidden Markov model per channel-count group,
 // fitted by Baum-Welch on the cleaned signal. Hidden states are the open-channel counts 0..n of the
-// group (n = 1, 1, 3, 5, 10), with a full (n+1) x (n+1) transition matrix learned from the data and
+// group (n = 1, 1, 3, 5, 10), or `features.hmm.statesPerCount` gating states per count, with a full
+// transition matrix over them learned from the data and
 // Gaussian emissions N(slope * k + intercept, sigma^2) (slope, intercept, sigma shared by the
 // group's states; `features.hmm.perStateMeans` frees the means). Initialised from the cleaned
 // signal's level fit (the signal is already on the 0..10 scale: slope 1, intercept 0), sigma from the
@@ -77,6 +78,40 @@ export function initialHmm(seqs: ArrayLike<number>[], n: number): GaussianHmmPar
   };
 }
 
+/**
+ * Expand a chain over counts 0..n to `g` hidden gating states per count (state c * g + k emits
+ * count c's level). The copies of a count start with different dwell times (leave rates x 2^(k -
+ * (g - 1) / 2)), a small chance of moving between copies of the same count, and moves to count c'
+ * spread evenly over its copies: the symmetry is broken so that EM can tell a slow closed state
+ * from a fast one. g = 1 returns the chain as it is.
+ */
+export function withGatingStates(p: GaussianHmmParams, g: number): GaussianHmmParams {
+  if (g === 1) return p;
+  const C = p.nStates;
+  const S = C * g;
+  const trans = new Float64Array(S * S);
+  for (let c = 0; c < C; c++) {
+    const leave = 1 - p.trans[c * C + c];
+    for (let k = 0; k < g; k++) {
+      const i = c * g + k;
+      const out = Math.min(0.95, leave * 2 ** (k - (g - 1) / 2));
+      const swap = 0.05 * (1 - out); // to the other copies of the same count
+      for (let d = 0; d < C; d++) {
+        for (let m = 0; m < g; m++) {
+          const j = d * g + m;
+          if (d !== c) trans[i * S + j] = leave > 0 ? (out * p.trans[c * C + d]) / leave / g : 0;
+          else trans[i * S + j] = m === k ? 1 - out - swap : swap / (g - 1);
+        }
+      }
+      let z = 0;
+      for (let j = 0; j < S; j++) z += trans[i * S + j];
+      for (let j = 0; j < S; j++) trans[i * S + j] /= z;
+    }
+  }
+  const rep = (v: ArrayLike<number>, scale: number) => Float64Array.from({ length: S }, (_, s) => v[Math.floor(s / g)] * scale);
+  return { ...p, nStates: S, trans, initial: rep(p.initial, 1 / g), levels: rep(p.levels, 1), means: p.means && rep(p.means, 1) };
+}
+
 function cacheKey(config: IonSwitchingConfig, train: IonTable, test: IonTable): string {
   const h = createHash('sha1');
   const bytes = (v: ArrayBufferView) => h.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
@@ -121,13 +156,14 @@ export function hmmFeatures(args: {
     const seqs = trSegs.map((s) => train.clean.subarray(s.start, s.end));
     const missing = trSegs.map((s) => (config.clean.excludeOutliers ? train.outlier.subarray(s.start, s.end) : undefined));
     const g0 = performance.now();
-    const init = initialHmm(seqs, n);
+    const init = withGatingStates(initialHmm(seqs, n), h.statesPerCount);
     const res = baumWelch(init, seqs, { iterations: h.iterations, perStateMeans: h.perStateMeans, missing, tolerance: 1e-7 });
     const p = res.params;
     const S = p.nStates;
     const decode = (t: IonTable, out: Float32Array, s: { start: number; end: number }) => {
       const post = forwardBackward(p, t.clean.subarray(s.start, s.end)).posteriors;
-      for (let i = 0; i < s.end - s.start; i++) for (let k = 0; k < S; k++) out[(s.start + i) * K + k] = post[i * S + k];
+      // summed over each count's gating states (levels are the counts 0..n)
+      for (let i = 0; i < s.end - s.start; i++) for (let k = 0; k < S; k++) out[(s.start + i) * K + p.levels[k]] += post[i * S + k];
     };
     trSegs.forEach((s) => decode(train, oof, s));
     test.segments.filter((s) => test.group[s.start] === g.id).forEach((s) => decode(test, te, s));
@@ -151,7 +187,7 @@ export function hmmFeatures(args: {
     });
     const stay = Array.from({ length: S }, (_, k) => p.trans[k * S + k].toFixed(4)).join(' ');
     log(
-      `HMM ${g.name}: ${S} states, ${trSegs.length} batch(es) of ${rows} rows; ${res.iterations} EM iterations${res.converged ? ' (converged)' : ''} in ${((performance.now() - g0) / 1000).toFixed(1)} s; ` +
+      `HMM ${g.name}: ${S} states${h.statesPerCount > 1 ? ` (${h.statesPerCount} per count)` : ''}, ${trSegs.length} batch(es) of ${rows} rows; ${res.iterations} EM iterations${res.converged ? ' (converged)' : ''} in ${((performance.now() - g0) / 1000).toFixed(1)} s; ` +
         `${h.perStateMeans ? `means ${means.map((v) => v.toFixed(3)).join(' ')}` : `mean ${p.slope.toFixed(4)}*k${p.intercept >= 0 ? '+' : ''}${p.intercept.toFixed(4)}`}, sigma ${p.sigma.toFixed(4)}; P(stay) ${stay}`,
     );
   }
