@@ -27,8 +27,11 @@ function truthOf(n: number): GaussianHmmParams {
   return { nStates: S, trans, initial: new Float64Array(S).fill(1 / S), levels: Float64Array.from({ length: S }, (_, k) => k), slope: 1, intercept: 0, sigma: 0.3 };
 }
 
-/** A table of segments (group, rows) simulated from truthOf(channels of the group). */
-function table(parts: [IonGroupId, number][], seed: number): IonTable & { openChannels: Int32Array; truthPost: Float64Array[] } {
+/**
+ * A table of segments (group, rows) simulated from truthOf(channels of the group), or from `model`
+ * (open_channels = its state's level); `seed` or a random stream to draw from.
+ */
+function table(parts: [IonGroupId, number][], seed: number | (() => number), model?: GaussianHmmParams): IonTable & { openChannels: Int32Array; truthPost: Float64Array[] } {
   const channels = [1, 1, 3, 5, 10];
   const n = parts.reduce((a, p) => a + p[1], 0);
   const clean = new Float32Array(n);
@@ -36,13 +39,13 @@ function table(parts: [IonGroupId, number][], seed: number): IonTable & { openCh
   const group = new Uint8Array(n);
   const segments: IonSegment[] = [];
   const truthPost: Float64Array[] = [];
-  const rand = lcg(seed);
+  const rand = typeof seed === 'number' ? lcg(seed) : seed;
   let at = 0;
   parts.forEach(([g, rows], index) => {
-    const tr = truthOf(channels[g]);
+    const tr = model ?? truthOf(channels[g]);
     const s = simulateGaussianHmm(tr, rows, rand);
     clean.set(s.x, at);
-    y.set(s.states, at);
+    y.set(Int32Array.from(s.states, (v) => tr.levels[v]), at);
     group.fill(g, at, at + rows);
     segments.push({ index, start: at, end: at + rows, group: g });
     truthPost.push(forwardBackward(tr, s.x).posteriors);
@@ -129,30 +132,22 @@ describe('hmm member', () => {
     // process is not Markov and a 2-state chain over the counts cannot represent it
     const trans = Float64Array.from([0.995, 0, 0.005, 0, 0.6, 0.4, 0.04, 0.04, 0.92]);
     const truth: GaussianHmmParams = { nStates: 3, trans, initial: Float64Array.from([0.4, 0.2, 0.4]), levels: Float64Array.from([0, 0, 1]), slope: 1, intercept: 0, sigma: 0.55 };
+    // P(open) under the true model, summed over its open states
+    const pOpen = (t: ReturnType<typeof table>) => Float64Array.from({ length: t.nRows }, (_, i) => t.truthPost[0][i * 3 + 2]);
     const rand = lcg(7);
-    const mk = (rows: number) => {
-      const s = simulateGaussianHmm(truth, rows, rand);
-      const open = Int32Array.from(s.states, (v) => (v === 2 ? 1 : 0));
-      const post = forwardBackward(truth, s.x).posteriors;
-      const pOpen = Float64Array.from({ length: rows }, (_, i) => post[i * 3 + 2]);
-      const t: IonTable & { openChannels: Int32Array } = {
-        file: 'x.csv', nRows: rows, time: new Float64Array(rows), signal: Float32Array.from(s.x), openChannels: open, batch: new Uint8Array(rows),
-        group: new Uint8Array(rows), segments: [{ index: 0, start: 0, end: rows, group: 0 }], clean: Float32Array.from(s.x), outlier: new Uint8Array(rows),
-      };
-      return { t, pOpen };
-    };
-    const train = mk(30000);
-    const test = mk(5000);
+    const train = table([[0, 30000]], rand, truth);
+    const test = table([[0, 5000]], rand, truth);
+    const testOpen = pOpen(test);
     const run = (g: number) => {
       const c = { ...config, features: { ...config.features, hmm: { ...config.features.hmm, statesPerCount: g, iterations: 60 } } };
       const d = fs.mkdtempSync(path.join(os.tmpdir(), 'ion-hmm-g-'));
       try {
-        const h = hmmFeatures({ config: c, train: train.t, test: test.t, dir: d, log: () => {} });
+        const h = hmmFeatures({ config: c, train, test, dir: d, log: () => {} });
         const fit = JSON.parse(fs.readFileSync(path.join(d, 'params.json'), 'utf8')).groups[0];
         let err = 0;
-        for (let i = 0; i < test.t.nRows; i++) err += Math.abs(h.test[i * K + 1] - test.pOpen[i]);
-        for (let i = 0; i < test.t.nRows; i++) expect(h.test[i * K] + h.test[i * K + 1]).toBeCloseTo(1, 5);
-        return { ll: fit.logLikelihood as number, states: fit.states as number, err: err / test.t.nRows };
+        for (let i = 0; i < test.nRows; i++) err += Math.abs(h.test[i * K + 1] - testOpen[i]);
+        for (let i = 0; i < test.nRows; i++) expect(h.test[i * K] + h.test[i * K + 1]).toBeCloseTo(1, 5);
+        return { ll: fit.logLikelihood as number, states: fit.states as number, err: err / test.nRows };
       } finally {
         fs.rmSync(d, { recursive: true, force: true });
       }

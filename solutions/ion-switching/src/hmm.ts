@@ -103,9 +103,7 @@ export function withGatingStates(p: GaussianHmmParams, g: number): GaussianHmmPa
           else trans[i * S + j] = m === k ? 1 - out - swap : swap / (g - 1);
         }
       }
-      let z = 0;
-      for (let j = 0; j < S; j++) z += trans[i * S + j];
-      for (let j = 0; j < S; j++) trans[i * S + j] /= z;
+      // the row sums to out + (1 - out - swap) + swap = 1 by construction
     }
   }
   const rep = (v: ArrayLike<number>, scale: number) => Float64Array.from({ length: S }, (_, s) => v[Math.floor(s / g)] * scale);
